@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The one test command (README "Test it"; .ci/run calls exactly this).
+# On a fresh machine it installs what it needs into the repository first:
+#   .venv/ (aws-sam-cli, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator),
+#   .m2/repository (Maven's cache), and the aarch64 Rust target when rustup can add it.
+# Then it runs every check. Each step prints its wall time; the summary is at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+declare -a SUMMARY=()
+step() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo
+  echo "==> $name"
+  "$@"
+  SUMMARY+=("$(printf '%-34s %4ss' "$name" $((SECONDS - start)))")
+}
+
+# --- installs -------------------------------------------------------------------------------
+install_venv() {
+  if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+}
+install_node() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
+}
+# SAM's default architecture is arm64 (Graviton). Building it needs the aarch64 std library;
+# where rustup cannot add it, fall back to x86_64 and say so.
+pick_arch() {
+  if rustup target list --installed 2>/dev/null | grep -q '^aarch64-unknown-linux-gnu$' \
+     || rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
+    ARCH=arm64
+  else
+    ARCH=x86_64
+    echo "rustup could not add aarch64-unknown-linux-gnu: building Architecture=x86_64 instead"
+  fi
+  echo "Architecture=$ARCH"
+}
+# The Java variant targets Java 21 (Lambda's java21 runtime), so Maven needs a JDK >= 21.
+pick_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-2[1-9]-jdk-* /usr/lib/jvm/java-2[1-9]-openjdk-* /usr/lib/jvm/temurin-25-jdk-*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    local major
+    major=$("$candidate/bin/javac" -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')
+    if [ "$major" -ge 21 ]; then export JAVA_HOME=$candidate; echo "JAVA_HOME=$JAVA_HOME"; return 0; fi
+  done
+  echo "No JDK 21 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm); install one, e.g. apt-get install openjdk-21-jdk-headless" >&2
+  return 1
+}
+
+step "install .venv (sam, cfn-lint, cargo-lambda, zig)" install_venv
+step "install node_modules (asl-validator)" install_node
+step "rust target for arm64" pick_arch
+step "pick a JDK >= 21" pick_jdk
+export PATH="$ROOT/.venv/bin:$JAVA_HOME/bin:$PATH"
+# `sam build` runs Maven itself: point it at the same repository-local cache.
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$ROOT/.m2/repository"
+
+# --- Rust -------------------------------------------------------------------------------------
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo test" cargo test --workspace --locked
+
+# --- template, API, workflow, edge -----------------------------------------------------------
+step "template lint (sam, cfn-lint, asl)" scripts/lint-template.sh
+step "edge function inlined verbatim" .venv/bin/python scripts/check-edge-inline.py
+step "node test (CloudFront Function)" node --test edge/
+
+# --- Java variant ------------------------------------------------------------------------------
+step "mvn verify (charge-payment-java)" mvn -B -q -Dmaven.repo.local="$ROOT/.m2/repository" \
+  -f functions/charge-payment-java/pom.xml verify
+
+# --- the real build -------------------------------------------------------------------------
+sam_build() {
+  sam build --parameter-overrides "Architecture=$ARCH" --cached=false
+  echo "release bootstrap sizes:"
+  find .aws-sam/build -name bootstrap -printf '  %-40h %s bytes\n' | sed "s|.aws-sam/build/||"
+  find .aws-sam/build -name '*.jar' -printf '  %-40p %s bytes\n' | sed "s|.aws-sam/build/||"
+}
+step "sam build (Architecture=$ARCH)" sam_build
+
+echo
+echo "All checks passed. Step times:"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "  total                              ${SECONDS}s"
