@@ -24,3 +24,19 @@ pub use money::Money;
 pub use order::{OrderLine, OrderRequest};
 pub use payment::{decide, PaymentDecision};
 pub use status::OrderStatus;
+
+/// Installs the JSON log subscriber every function uses: one JSON object per line, no ANSI
+/// colours and no timestamp (Lambda stamps each line itself). `RUST_LOG` overrides the level.
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .json()
+        .with_ansi(false)
+        .without_time()
+        .with_target(false)
+        .with_current_span(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+}
