@@ -203,7 +203,13 @@ class ChargePaymentHandlerTest {
             ChargeRequest request = IN.fromJson(Files.readString(file));
             InMemoryPaymentStore fresh = new InMemoryPaymentStore();
             ChargePaymentHandler h = new ChargePaymentHandler(fresh);
-            int cents = Money.cents(Money.parse(request.getAmount()));
+            int cents;
+            try {
+                cents = Money.cents(Money.parse(request.getAmount()));
+            } catch (IllegalArgumentException invalid) {
+                assertThrows(OrderInvalid.class, () -> h.handleRequest(request, null));
+                return;
+            }
             Map<Integer, Class<? extends RuntimeException>> errors =
                     Map.of(13, PaymentDeclined.class, 66, PaymentProviderUnavailable.class);
             if (errors.containsKey(cents)) {
