@@ -31,6 +31,11 @@ public final class DynamoPaymentStore implements PaymentStore {
      * honours {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_DYNAMODB} (and the
      * {@code aws.endpointUrl} system property), which the SDK reads itself, so the same jar runs
      * against the local cloud with nothing but an environment variable.
+     *
+     * <p>The credential provider stays the default chain on purpose: with SnapStart on, Lambda
+     * hands the function container credentials ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}),
+     * not {@code AWS_ACCESS_KEY_ID}, so pinning {@code EnvironmentVariableCredentialsProvider}
+     * (a common cold-start tweak) would break the published versions.
      */
     public static DynamoPaymentStore fromEnvironment() {
         String table = System.getenv("PAYMENTS_TABLE");
