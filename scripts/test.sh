@@ -70,7 +70,7 @@ step "edge function inlined verbatim" .venv/bin/python scripts/check-edge-inline
 step "node test (CloudFront Function)" node --test edge/
 
 # --- Java variant ------------------------------------------------------------------------------
-step "mvn verify (charge-payment-java)" mvn -B -q -Dmaven.repo.local="$ROOT/.m2/repository" \
+step "mvn verify (charge-payment-java)" mvn -B --no-transfer-progress -Dmaven.repo.local="$ROOT/.m2/repository" \
   -f functions/charge-payment-java/pom.xml verify
 
 # --- the real build -------------------------------------------------------------------------
