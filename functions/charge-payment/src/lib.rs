@@ -6,6 +6,8 @@
 //! - [`charge`] (this file): replay check, simulator decision, conditional write.
 //! - `tests` (`tests.rs`): every `events/charge-payment` sample against in-process dynoxide.
 
+#![warn(missing_docs)]
+
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::Client;

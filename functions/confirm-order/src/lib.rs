@@ -5,6 +5,8 @@
 //! - [`confirm`] (this file): the conditional update and what a failed condition means.
 //! - `tests` (`tests.rs`): the `events/confirm-order` samples against in-process dynoxide.
 
+#![warn(missing_docs)]
+
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;

@@ -10,6 +10,8 @@
 //! - [`dynamo`]: DynamoDB attribute helpers (serde_dynamo), env table names, timestamps.
 //! - `test_support` (feature `test-support`): in-process dynoxide and the contract's tables.
 
+#![warn(missing_docs)]
+
 pub mod dynamo;
 pub mod error;
 pub mod money;

@@ -7,6 +7,8 @@
 //!   retries only those instead of the whole batch.
 //! - `tests` (`tests.rs`): the `events/profile-welcome` samples.
 
+#![warn(missing_docs)]
+
 use aws_lambda_events::dynamodb::{Event, EventRecord};
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde_dynamo::AttributeValue;

@@ -6,6 +6,8 @@
 //! - [`reserve`] (this file): builds and sends the transaction, reads `CancellationReasons`.
 //! - `tests` (`tests.rs`): every `events/reserve-inventory` sample against in-process dynoxide.
 
+#![warn(missing_docs)]
+
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{

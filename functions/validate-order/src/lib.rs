@@ -6,6 +6,8 @@
 //!
 //! Everything is in this file: one pure function, [`validate`]; no AWS calls.
 
+#![warn(missing_docs)]
+
 use order_domain::{DomainError, OrderRequest};
 use serde_json::Value;
 
