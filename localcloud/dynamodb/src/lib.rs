@@ -1,1 +1,584 @@
-//! placeholder
+//! DynamoDB for the local cloud: the embedded `dynoxide` engine behind the shared service
+//! endpoint, the template's tables created as declared, and what dynoxide does not have
+//! (point-in-time recovery flags, exports to the local S3, one-time seed files).
+//!
+//! # Layout
+//!
+//! - [`tables`]: `AWS::DynamoDB::Table` properties -> `CreateTable`; create-or-verify at start.
+//! - [`forward`]: the embedded dynoxide server on an internal port, the pooled client that
+//!   forwards to it, and the request handler the service endpoint calls.
+//! - [`pitr`]: `UpdateContinuousBackups` / `DescribeContinuousBackups`.
+//! - [`export`]: `ExportTableToPointInTime` / `DescribeExport` / `ListExports` and AWS's
+//!   export layout in S3.
+//! - [`seed`]: `BatchWriteItem`-shaped seed files, loaded once.
+//! - [`persist`]: atomic JSON side files in the state folder.
+//! - [`error`]: DynamoDB's error codes in the JSON 1.0 shape, and startup errors.
+//!
+//! # Durability
+//!
+//! With a state folder the tables live in `<state>/dynamodb.sqlite`. dynoxide 3.2 opens it
+//! with `PRAGMA journal_mode=WAL` and leaves `synchronous` at the bundled SQLite's default,
+//! `FULL` (libsqlite3-sys sets no `SQLITE_DEFAULT_SYNCHRONOUS`/`SQLITE_DEFAULT_WAL_SYNCHRONOUS`;
+//! dynoxide only changes it in its bulk-load mode, which this crate never turns on). Every
+//! write runs to commit before dynoxide sends its response, so a write that was acknowledged
+//! is in the WAL file: a `kill -9` of the process loses nothing (the OS keeps the written
+//! pages; even `NORMAL` would survive a process kill, only power loss needs `FULL`'s fsync).
+//! The test `durability::acknowledged_put_survives_kill_9` checks it with a child process.
+//!
+//! # TTL and streams
+//!
+//! dynoxide's HTTP server does not sweep expired items by itself (only its MCP tool calls
+//! `Database::sweep_ttl`), so [`DynamoService`] runs the sweep on an interval
+//! ([`Settings::ttl_sweep_interval`]); [`DynamoService::sweep_ttl`] runs one now. Streams
+//! (`DynamoDBStreams_20120810.*`) are served by dynoxide and forwarded like the rest; the
+//! in-process [`Database`] is available to stream pollers through [`DynamoService::database`].
+
+pub mod error;
+pub mod export;
+pub mod forward;
+pub mod persist;
+pub mod pitr;
+pub mod seed;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use axum::Router;
+use dynoxide::storage_backend::{Clock, SystemClock};
+pub use dynoxide::Database;
+use localcloud_s3::Store;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+pub use error::{DynamoError, SetupError};
+pub use forward::is_dynamodb_request;
+pub use seed::SeedOutcome;
+pub use tables::TableSpec;
+
+use pitr::{PitrState, PitrTable};
+
+/// How to build the service.
+#[derive(Clone)]
+pub struct Settings {
+    /// `Some(.localcloud)`: tables in `dynamodb.sqlite` and side files in `dynamodb/` there.
+    /// `None`: everything in memory (`--ephemeral`).
+    pub state_dir: Option<PathBuf>,
+    /// The clock for TTL, streams and PITR windows. dynoxide can only take a clock for an
+    /// in-memory database, so with a state folder its own TTL/stream paths read the system
+    /// clock and this clock drives only the PITR/export timestamps.
+    pub clock: Option<Arc<dyn Clock>>,
+    /// How often expired items are swept; `None` turns the background sweep off.
+    pub ttl_sweep_interval: Option<Duration>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            state_dir: None,
+            clock: None,
+            ttl_sweep_interval: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("state_dir", &self.state_dir)
+            .field("clock", &self.clock.as_ref().map(|_| "custom"))
+            .field("ttl_sweep_interval", &self.ttl_sweep_interval)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ExportRecord {
+    description: Value,
+    fingerprint: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ExportBook {
+    exports: Vec<ExportRecord>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SeedBook {
+    loaded: Vec<String>,
+}
+
+struct Inner {
+    db: Database,
+    s3: Store,
+    side_dir: Option<PathBuf>,
+    state_label: String,
+    clock: Arc<dyn Clock>,
+    pitr: Mutex<PitrTable>,
+    exports: Mutex<ExportBook>,
+    seeds: Mutex<SeedBook>,
+    forward: forward::Forwarder,
+    sweeper: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.forward.signal_stop();
+        if let Ok(mut s) = self.sweeper.lock() {
+            if let Some(h) = s.take() {
+                h.abort();
+            }
+        }
+    }
+}
+
+/// The DynamoDB service: cheap to clone, every clone is the same service.
+#[derive(Clone)]
+pub struct DynamoService {
+    inner: Arc<Inner>,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
+    move |source| SetupError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> DynamoError {
+    DynamoError::InternalServerError(e.to_string())
+}
+
+impl DynamoService {
+    /// Opens the database, creates or verifies `tables`, applies their TTL and PITR settings,
+    /// starts the embedded server and the TTL sweep. Exports are written into `s3`.
+    pub async fn start(
+        settings: Settings,
+        tables: &[TableSpec],
+        s3: Store,
+    ) -> Result<Self, SetupError> {
+        let clock: Arc<dyn Clock> = settings.clock.clone().unwrap_or_else(SystemClock::arc);
+        let engine = |context: &str| {
+            let context = context.to_string();
+            move |e: dynoxide::DynoxideError| SetupError::Engine {
+                context,
+                message: e.to_string(),
+            }
+        };
+        let (db, side_dir, state_label) = match &settings.state_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+                let file = dir.join("dynamodb.sqlite");
+                let label = file.display().to_string();
+                let db = Database::new(&label).map_err(engine(&format!("open {label}")))?;
+                (db, Some(dir.join("dynamodb")), label)
+            }
+            None => {
+                let db = match &settings.clock {
+                    Some(c) => Database::memory_with_clock(c.clone()),
+                    None => Database::memory(),
+                }
+                .map_err(engine("open in-memory database"))?;
+                (db, None, "memory (--ephemeral)".to_string())
+            }
+        };
+        let load = |name: &str| -> Result<Option<PathBuf>, SetupError> {
+            Ok(side_dir.as_ref().map(|d| d.join(name)))
+        };
+        let pitr_path = load("pitr.json")?;
+        let mut pitr: PitrTable = match &pitr_path {
+            Some(p) => persist::load(p).map_err(io_err(p))?,
+            None => PitrTable::new(),
+        };
+        let exports: ExportBook = match load("exports.json")? {
+            Some(p) => persist::load(&p).map_err(io_err(&p))?,
+            None => ExportBook::default(),
+        };
+        let seeds: SeedBook = match load("seeds.json")? {
+            Some(p) => persist::load(&p).map_err(io_err(&p))?,
+            None => SeedBook::default(),
+        };
+        let now = clock.now_unix_secs_f64();
+        for spec in tables {
+            tables::ensure_table(&db, spec, &state_label)?;
+            // The template's value applies when it is new or changed since the last start, as a
+            // deploy would; a flag changed through the API survives restarts otherwise.
+            let declared = (spec.pitr_enabled, spec.pitr_recovery_days);
+            let entry = pitr.entry(spec.table_name.clone()).or_insert(PitrState {
+                enabled: spec.pitr_enabled,
+                enabled_at: now,
+                recovery_days: spec.pitr_recovery_days,
+                template: None,
+            });
+            if entry.template != Some(declared) {
+                if spec.pitr_enabled && !entry.enabled {
+                    entry.enabled_at = now;
+                }
+                entry.enabled = spec.pitr_enabled;
+                entry.recovery_days = spec.pitr_recovery_days;
+                entry.template = Some(declared);
+            }
+        }
+        if let Some(p) = &pitr_path {
+            persist::save(p, &pitr).map_err(io_err(p))?;
+        }
+        let fwd = forward::Forwarder::start(db.clone())
+            .await
+            .map_err(|source| SetupError::Io {
+                path: "127.0.0.1:0 (embedded DynamoDB)".into(),
+                source,
+            })?;
+        let service = Self {
+            inner: Arc::new(Inner {
+                db,
+                s3,
+                side_dir,
+                state_label,
+                clock,
+                pitr: Mutex::new(pitr),
+                exports: Mutex::new(exports),
+                seeds: Mutex::new(seeds),
+                forward: fwd,
+                sweeper: Mutex::new(None),
+            }),
+        };
+        if let Some(every) = settings.ttl_sweep_interval {
+            let db = service.inner.db.clone();
+            let handle = tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let db = db.clone();
+                    match tokio::task::spawn_blocking(move || db.sweep_ttl()).await {
+                        Ok(Ok(n)) if n > 0 => tracing::debug!(deleted = n, "TTL sweep"),
+                        Ok(Err(e)) => tracing::warn!(error = %e, "TTL sweep failed"),
+                        _ => {}
+                    }
+                }
+            });
+            if let Ok(mut s) = service.inner.sweeper.lock() {
+                *s = Some(handle);
+            }
+        }
+        Ok(service)
+    }
+
+    /// The in-process database (for stream pollers, handlers' tests and seeding).
+    pub fn database(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// Where the tables are kept, for the startup banner.
+    pub fn state_label(&self) -> &str {
+        &self.inner.state_label
+    }
+
+    /// The internal address of the embedded dynoxide server (loopback only).
+    pub fn embedded_addr(&self) -> std::net::SocketAddr {
+        self.inner.forward.addr()
+    }
+
+    /// An axum router answering DynamoDB requests on any path (mount it, or call
+    /// [`Self::handle`] from the endpoint's own dispatch after [`is_dynamodb_request`]).
+    pub fn router(&self) -> Router {
+        let svc = self.clone();
+        Router::new().fallback(move |req: Request<Body>| {
+            let svc = svc.clone();
+            async move { forward::handle(svc, req).await }
+        })
+    }
+
+    /// Answers one DynamoDB or DynamoDB Streams request.
+    pub async fn handle(&self, req: Request<Body>) -> Response {
+        forward::handle(self.clone(), req).await
+    }
+
+    /// Deletes expired items now; returns how many.
+    pub fn sweep_ttl(&self) -> Result<usize, DynamoError> {
+        self.inner.db.sweep_ttl().map_err(internal)
+    }
+
+    /// Stops the embedded server and the TTL sweep, waiting for requests in flight.
+    pub async fn shutdown(&self) {
+        if let Ok(mut s) = self.inner.sweeper.lock() {
+            if let Some(h) = s.take() {
+                h.abort();
+            }
+        }
+        self.inner.forward.stop().await;
+    }
+
+    /// Loads a `BatchWriteItem`-shaped seed file into `table`, unless this state folder has
+    /// already loaded it (the first start only).
+    pub fn load_seed(&self, file: &Path, table: &str) -> Result<SeedOutcome, SetupError> {
+        let key = seed::marker(file, table);
+        if self
+            .inner
+            .seeds
+            .lock()
+            .map(|s| s.loaded.contains(&key))
+            .unwrap_or(false)
+        {
+            return Ok(SeedOutcome::AlreadyLoaded);
+        }
+        if tables::describe(&self.inner.db, table)?.is_none() {
+            return Err(SetupError::InvalidSeed {
+                path: file.display().to_string(),
+                message: format!("table {table} does not exist"),
+            });
+        }
+        let requests = seed::read_requests(file)?;
+        let n = seed::write(&self.inner.db, table, &requests, file)?;
+        let mut seeds = self.inner.seeds.lock().map_err(|e| SetupError::Engine {
+            context: "seed book".into(),
+            message: e.to_string(),
+        })?;
+        seeds.loaded.push(key);
+        if let Some(dir) = &self.inner.side_dir {
+            let p = dir.join("seeds.json");
+            persist::save(&p, &*seeds).map_err(io_err(&p))?;
+        }
+        Ok(SeedOutcome::Loaded(n))
+    }
+
+    fn now(&self) -> f64 {
+        self.inner.clock.now_unix_secs_f64()
+    }
+
+    fn table_info(&self, table: &str) -> Result<Value, DynamoError> {
+        match tables::describe(&self.inner.db, table) {
+            Ok(Some(d)) => Ok(d["Table"].clone()),
+            Ok(None) => Err(DynamoError::TableNotFoundException(format!(
+                "Table not found: {table}"
+            ))),
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    fn save_pitr(&self, pitr: &PitrTable) -> Result<(), DynamoError> {
+        match &self.inner.side_dir {
+            Some(d) => persist::save(&d.join("pitr.json"), pitr).map_err(internal),
+            None => Ok(()),
+        }
+    }
+
+    fn save_exports(inner: &Inner, book: &ExportBook) -> Result<(), DynamoError> {
+        match &inner.side_dir {
+            Some(d) => persist::save(&d.join("exports.json"), book).map_err(internal),
+            None => Ok(()),
+        }
+    }
+
+    /// The operations dynoxide lacks, answered in-process.
+    pub async fn local_operation(
+        &self,
+        operation: &str,
+        req: &Value,
+    ) -> Result<Value, DynamoError> {
+        match operation {
+            "DescribeContinuousBackups" => {
+                let table = pitr::table_name_of(req)?;
+                self.table_info(&table)?;
+                let state = self.pitr_state(&table)?;
+                Ok(pitr::description(&state, self.now()))
+            }
+            "UpdateContinuousBackups" => {
+                let table = pitr::table_name_of(req)?;
+                self.table_info(&table)?;
+                let now = self.now();
+                let mut pitr = self.inner.pitr.lock().map_err(internal)?;
+                let state = pitr::apply_update(pitr.get(&table).copied(), req, now)?;
+                pitr.insert(table, state);
+                self.save_pitr(&pitr)?;
+                Ok(pitr::description(&state, now))
+            }
+            "ExportTableToPointInTime" => self.start_export(req),
+            "DescribeExport" => {
+                let arn = req.get("ExportArn").and_then(Value::as_str).ok_or_else(|| {
+                    DynamoError::ValidationException("1 validation error detected: Value null at 'exportArn' failed to satisfy constraint: Member must not be null".into())
+                })?;
+                let book = self.inner.exports.lock().map_err(internal)?;
+                book.exports
+                    .iter()
+                    .find(|r| r.description["ExportArn"] == arn)
+                    .map(|r| json!({ "ExportDescription": r.description }))
+                    .ok_or_else(|| {
+                        DynamoError::ExportNotFoundException(format!("Export not found: {arn}"))
+                    })
+            }
+            "ListExports" => {
+                let table_arn = req.get("TableArn").and_then(Value::as_str);
+                let max = req
+                    .get("MaxResults")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(25)
+                    .clamp(1, 25) as usize;
+                let start = match req.get("NextToken").and_then(Value::as_str) {
+                    Some(t) => t.parse::<usize>().map_err(|_| {
+                        DynamoError::ValidationException(format!("Invalid NextToken: {t}"))
+                    })?,
+                    None => 0,
+                };
+                let book = self.inner.exports.lock().map_err(internal)?;
+                let matching: Vec<&ExportRecord> = book
+                    .exports
+                    .iter()
+                    .filter(|r| table_arn.is_none_or(|a| r.description["TableArn"] == a))
+                    .collect();
+                let page: Vec<Value> = matching
+                    .iter()
+                    .skip(start)
+                    .take(max)
+                    .map(|r| {
+                        json!({
+                            "ExportArn": r.description["ExportArn"],
+                            "ExportStatus": r.description["ExportStatus"],
+                            "ExportType": r.description["ExportType"],
+                        })
+                    })
+                    .collect();
+                let mut out = json!({ "ExportSummaries": page });
+                if start + max < matching.len() {
+                    out["NextToken"] = json!((start + max).to_string());
+                }
+                Ok(out)
+            }
+            other => Err(DynamoError::UnknownOperationException(format!(
+                "Unknown operation {other}"
+            ))),
+        }
+    }
+
+    fn pitr_state(&self, table: &str) -> Result<PitrState, DynamoError> {
+        let pitr = self.inner.pitr.lock().map_err(internal)?;
+        Ok(pitr.get(table).copied().unwrap_or(PitrState {
+            enabled: false,
+            enabled_at: self.now(),
+            recovery_days: 35,
+            template: None,
+        }))
+    }
+
+    fn start_export(&self, req: &Value) -> Result<Value, DynamoError> {
+        let missing = |field: &str| {
+            DynamoError::ValidationException(format!(
+                "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+            ))
+        };
+        let table_arn = req
+            .get("TableArn")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("tableArn"))?;
+        let bucket = req
+            .get("S3Bucket")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("s3Bucket"))?;
+        export::check_supported(req)?;
+        let table = table_arn
+            .split_once(":table/")
+            .map(|(_, t)| t.split('/').next().unwrap_or(t).to_string())
+            .ok_or_else(|| {
+                DynamoError::ValidationException(format!("Invalid TableArn: {table_arn}"))
+            })?;
+        let info = self.table_info(&table)?;
+        let state = self.pitr_state(&table)?;
+        let now = self.now();
+        let Some((earliest, latest)) = pitr::window(&state, now) else {
+            return Err(DynamoError::PointInTimeRecoveryUnavailableException(
+                format!("Point in time recovery is not enabled for table '{table}'"),
+            ));
+        };
+        let export_time = match req.get("ExportTime") {
+            None | Some(Value::Null) => now,
+            Some(t) => {
+                let t = t.as_f64().ok_or_else(|| {
+                    DynamoError::SerializationException("ExportTime must be a timestamp".into())
+                })?;
+                if t < earliest || t > now.max(latest) {
+                    return Err(DynamoError::InvalidExportTimeException(format!(
+                        "Export time {t} is outside the table's point in time recovery window [{earliest}, {now}]"
+                    )));
+                }
+                t
+            }
+        };
+        let prefix = req
+            .get("S3Prefix")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let client_token = req
+            .get("ClientToken")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let fingerprint = json!([table_arn, bucket, prefix, req.get("ExportTime")]).to_string();
+        let mut book = self.inner.exports.lock().map_err(internal)?;
+        if let Some(token) = &client_token {
+            if let Some(existing) = book
+                .exports
+                .iter()
+                .find(|r| r.description["ClientToken"] == token.as_str())
+            {
+                if existing.fingerprint == fingerprint {
+                    return Ok(json!({ "ExportDescription": existing.description }));
+                }
+                return Err(DynamoError::ExportConflictException(format!(
+                    "ClientToken {token} was used with different parameters"
+                )));
+            }
+        }
+        let export_id = export::new_export_id(now);
+        let table_arn_stored = info["TableArn"].as_str().unwrap_or(table_arn).to_string();
+        let job = export::ExportJob {
+            export_arn: format!("{table_arn_stored}/export/{export_id}"),
+            export_id,
+            table_name: table.clone(),
+            table_arn: table_arn_stored,
+            table_id: info["TableId"].as_str().unwrap_or_default().to_string(),
+            bucket: bucket.to_string(),
+            prefix,
+            export_time,
+            start_time: now,
+            sse_algorithm: req
+                .get("S3SseAlgorithm")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            sse_kms_key_id: req
+                .get("S3SseKmsKeyId")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        };
+        let token = client_token.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let description = export::description(&job, &token);
+        book.exports.push(ExportRecord {
+            description: description.clone(),
+            fingerprint,
+        });
+        Self::save_exports(&self.inner, &book)?;
+        drop(book);
+
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let clock = inner.clock.clone();
+            let result = export::run(&inner.db, &inner.s3, &job, || clock.now_unix_secs_f64());
+            if let Ok(mut book) = inner.exports.lock() {
+                if let Some(r) = book
+                    .exports
+                    .iter_mut()
+                    .find(|r| r.description["ExportArn"] == job.export_arn.as_str())
+                {
+                    export::complete(&mut r.description, &result, clock.now_unix_secs_f64());
+                }
+                if let Err(e) = Self::save_exports(&inner, &book) {
+                    tracing::warn!(error = %e, "could not record the export");
+                }
+            }
+        });
+        Ok(json!({ "ExportDescription": description }))
+    }
+}
