@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -26,7 +26,14 @@ pub const STATUS_INDEX: &str = "status-createdAt-index";
 /// (it stops with the runtime) and returns an SDK client pointed at it, with every table of
 /// the contract created.
 pub async fn dynamo() -> Client {
+    dynamo_with_db().await.0
+}
+
+/// [`dynamo`], also returning the database handle so a test can read what the HTTP API does
+/// not cover with the SDK client at hand (the profiles table's stream).
+pub async fn dynamo_with_db() -> (Client, dynoxide::Database) {
     let db = dynoxide::Database::memory().expect("in-memory dynoxide");
+    let handle = db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
@@ -40,7 +47,7 @@ pub async fn dynamo() -> Client {
         .build();
     let client = Client::from_conf(config);
     create_tables(&client).await;
-    client
+    (client, handle)
 }
 
 fn key(name: &str, kind: KeyType) -> KeySchemaElement {
@@ -60,11 +67,23 @@ fn attr(name: &str) -> AttributeDefinition {
 }
 
 async fn create_tables(client: &Client) {
-    for (table, pk) in [
-        (PROFILES, "userId"),
-        (INVENTORY, "sku"),
-        (PAYMENTS, "orderId"),
-    ] {
+    client
+        .create_table()
+        .table_name(PROFILES)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("userId"))
+        .key_schema(key("userId", KeyType::Hash))
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()
+                .expect("stream specification"),
+        )
+        .send()
+        .await
+        .expect("create profiles table");
+    for (table, pk) in [(INVENTORY, "sku"), (PAYMENTS, "orderId")] {
         client
             .create_table()
             .table_name(table)
@@ -184,4 +203,51 @@ pub fn event_files(function: &str) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Everything `table`'s stream holds, wrapped as the event Lambda's DynamoDB event source
+/// mapping delivers (`{"Records": [...]}`, each record with its `eventSourceARN`).
+pub fn stream_event(db: &dynoxide::Database, table: &str) -> serde_json::Value {
+    use serde_json::{from_value, json, to_value, Value};
+    let streams = to_value(
+        db.list_streams(from_value(json!({"TableName": table})).expect("request"))
+            .expect("ListStreams"),
+    )
+    .expect("json");
+    let arn = streams["Streams"][0]["StreamArn"]
+        .as_str()
+        .expect("table has a stream")
+        .to_string();
+    let described = to_value(
+        db.describe_stream(from_value(json!({"StreamArn": arn})).expect("request"))
+            .expect("DescribeStream"),
+    )
+    .expect("json");
+    let mut records = Vec::new();
+    for shard in described["StreamDescription"]["Shards"]
+        .as_array()
+        .expect("shards")
+    {
+        let iterator = to_value(
+            db.get_shard_iterator(
+                from_value(json!({"StreamArn": arn, "ShardId": shard["ShardId"],
+                    "ShardIteratorType": "TRIM_HORIZON"}))
+                .expect("request"),
+            )
+            .expect("GetShardIterator"),
+        )
+        .expect("json");
+        let page = to_value(
+            db.get_records(
+                from_value(json!({"ShardIterator": iterator["ShardIterator"]})).expect("request"),
+            )
+            .expect("GetRecords"),
+        )
+        .expect("json");
+        for mut record in page["Records"].as_array().cloned().unwrap_or_default() {
+            record["eventSourceARN"] = Value::String(arn.clone());
+            records.push(record);
+        }
+    }
+    json!({ "Records": records })
 }

@@ -63,3 +63,47 @@ fn replaying_a_batch_gives_the_same_outcome() {
     let batch = load("insert-and-modify.json");
     assert_eq!(welcome(&batch).greetings, welcome(&batch).greetings);
 }
+
+/// The stream records dynoxide produces for real writes (what the local cloud will deliver)
+/// deserialize as AWS's event and get the same treatment as the samples.
+#[tokio::test]
+async fn records_from_a_real_stream_are_handled() {
+    use order_domain::dynamo::s;
+    use order_domain::test_support::{dynamo_with_db, stream_event, PROFILES};
+    let (client, db) = dynamo_with_db().await;
+    for (id, name) in [("u-1", "Ada"), ("u-2", "Grace")] {
+        client
+            .put_item()
+            .table_name(PROFILES)
+            .item("userId", s(id))
+            .item("name", s(name))
+            .item("email", s(format!("{id}@example.com")))
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+        .put_item()
+        .table_name(PROFILES)
+        .item("userId", s("u-1"))
+        .item("name", s("Ada King"))
+        .send()
+        .await
+        .unwrap();
+    let batch: Event = serde_json::from_value(stream_event(&db, PROFILES)).unwrap();
+    let names: Vec<&str> = batch
+        .records
+        .iter()
+        .map(|r| r.event_name.as_str())
+        .collect();
+    assert_eq!(names, ["INSERT", "INSERT", "MODIFY"]);
+    let outcome = welcome(&batch);
+    assert_eq!(
+        outcome.greetings,
+        [
+            "WELCOME: userId=u-1 name=Ada",
+            "WELCOME: userId=u-2 name=Grace"
+        ]
+    );
+    assert!(failures(&outcome).is_empty());
+}
