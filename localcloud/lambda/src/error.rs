@@ -1,0 +1,140 @@
+//! The Lambda API's errors: one variant per AWS error code, each rendered in Lambda's
+//! REST-JSON shape (`x-amzn-ErrorType` header, `{"Type": "User", "message": ...}` body) with
+//! the status AWS uses. Function failures are not errors here: they are successful Invoke calls
+//! with `X-Amz-Function-Error` (see [`crate::InvokeOutcome`]).
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Why a call was throttled, as AWS names it in `Reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleReason {
+    /// The function's `ReservedConcurrentExecutions` are all busy (or it is 0).
+    ReservedFunctionConcurrentInvocationLimitExceeded,
+    /// The account's unreserved concurrency is exhausted.
+    ConcurrentInvocationLimitExceeded,
+}
+
+impl ThrottleReason {
+    /// The exact AWS string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReservedFunctionConcurrentInvocationLimitExceeded => {
+                "ReservedFunctionConcurrentInvocationLimitExceeded"
+            }
+            Self::ConcurrentInvocationLimitExceeded => "ConcurrentInvocationLimitExceeded",
+        }
+    }
+}
+
+/// An error of the Lambda API.
+#[derive(Debug, thiserror::Error)]
+pub enum LambdaError {
+    /// 404: unknown function, version or alias.
+    #[error("Function not found: {arn}")]
+    ResourceNotFound {
+        /// The ARN that was asked for, with its qualifier.
+        arn: String,
+    },
+    /// 400: the payload is not JSON.
+    #[error("Could not parse request body into json: {0}")]
+    InvalidRequestContent(String),
+    /// 413: the payload is over the invocation type's limit.
+    #[error("Request must be smaller than {limit} bytes for the {operation} operation")]
+    RequestTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// `InvokeFunction` or `InvokeAsync`, as AWS words it.
+        operation: &'static str,
+    },
+    /// 429: no concurrency left.
+    #[error("Rate Exceeded.")]
+    TooManyRequests {
+        /// Which limit was hit.
+        reason: ThrottleReason,
+        /// The `Retry-After` hint.
+        retry_after_seconds: u64,
+    },
+    /// 400: a parameter is out of range or malformed.
+    #[error("{0}")]
+    InvalidParameterValue(String),
+    /// 500: the service itself failed (never expected; logged).
+    #[error("{0}")]
+    Service(String),
+}
+
+impl LambdaError {
+    /// The AWS error code, sent as `x-amzn-ErrorType`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ResourceNotFound { .. } => "ResourceNotFoundException",
+            Self::InvalidRequestContent(_) => "InvalidRequestContentException",
+            Self::RequestTooLarge { .. } => "RequestTooLargeException",
+            Self::TooManyRequests { .. } => "TooManyRequestsException",
+            Self::InvalidParameterValue(_) => "InvalidParameterValueException",
+            Self::Service(_) => "ServiceException",
+        }
+    }
+
+    /// The HTTP status AWS answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::ResourceNotFound { .. } => StatusCode::NOT_FOUND,
+            Self::InvalidRequestContent(_) | Self::InvalidParameterValue(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::RequestTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Service(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The JSON body. AWS spells the message key `Message` for ResourceNotFoundException and
+    /// `message` for the others; the SDKs accept both.
+    pub fn body(&self) -> serde_json::Value {
+        let message = self.to_string();
+        match self {
+            Self::ResourceNotFound { .. } => json!({"Type": "User", "Message": message}),
+            Self::TooManyRequests {
+                reason,
+                retry_after_seconds,
+            } => json!({
+                "Reason": reason.as_str(),
+                "Type": "User",
+                "message": message,
+                "retryAfterSeconds": retry_after_seconds.to_string(),
+            }),
+            Self::Service(_) => json!({"Type": "Service", "message": message}),
+            _ => json!({"Type": "User", "message": message}),
+        }
+    }
+}
+
+impl IntoResponse for LambdaError {
+    fn into_response(self) -> Response {
+        if let Self::Service(message) = &self {
+            tracing::error!(%message, "lambda service error");
+        }
+        let mut response = (
+            self.status(),
+            [("content-type", "application/json")],
+            self.body().to_string(),
+        )
+            .into_response();
+        response.headers_mut().insert(
+            "x-amzn-ErrorType",
+            HeaderValue::from_static(self.code()),
+        );
+        if let Self::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } = &self
+        {
+            response
+                .headers_mut()
+                .insert("Retry-After", HeaderValue::from(*retry_after_seconds));
+        }
+        response
+    }
+}

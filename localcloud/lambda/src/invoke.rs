@@ -1,0 +1,287 @@
+//! One invocation from admission to result: payload checks, concurrency, a warm or cold
+//! environment, the START/END/REPORT lines, and the AWS wording of timeouts and crashes.
+//! `Event` invocations are queued and retried twice on failure, as Lambda's async queue does.
+
+use crate::config::FunctionConfig;
+use crate::environment::{Environment, InitFailure, RunOutcome};
+use crate::error::LambdaError;
+use crate::logs::{self, Report};
+use crate::service::Inner;
+use axum::body::Bytes;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The largest synchronous payload (6 MB).
+pub const SYNC_PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
+/// The largest asynchronous (`Event`) payload.
+pub const EVENT_PAYLOAD_LIMIT: usize = 256 * 1024;
+
+/// The errorType of an invocation killed at its timeout.
+pub const TIMEOUT_ERROR_TYPE: &str = "Sandbox.Timedout";
+/// The errorType of a runtime process that exited during an invocation.
+pub const EXIT_ERROR_TYPE: &str = "Runtime.ExitError";
+
+/// `X-Amz-Invocation-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvocationType {
+    /// Wait for the result (200).
+    RequestResponse,
+    /// Queue it and answer 202 at once.
+    Event,
+    /// Only check that the call would be accepted (204).
+    DryRun,
+}
+
+impl InvocationType {
+    /// Parses the header value; `None` for an unknown one.
+    pub fn parse(value: Option<&str>) -> Option<Self> {
+        match value {
+            None | Some("RequestResponse") => Some(Self::RequestResponse),
+            Some("Event") => Some(Self::Event),
+            Some("DryRun") => Some(Self::DryRun),
+            Some(_) => None,
+        }
+    }
+}
+
+/// The result of a successful Invoke call (which includes function errors).
+#[derive(Debug, Clone)]
+pub struct InvokeOutcome {
+    /// 200, 202 (Event) or 204 (DryRun).
+    pub status: u16,
+    /// The function's response, or its error document.
+    pub payload: Bytes,
+    /// `Some("Unhandled")` when the function failed (`X-Amz-Function-Error`).
+    pub function_error: Option<String>,
+    /// The errorType of a failed invocation (`Runtime.ExitError`, the function's own type...).
+    pub error_type: Option<String>,
+    /// `X-Amz-Executed-Version`.
+    pub executed_version: String,
+    /// The invocation's log lines, last 4 KB (`X-Amz-Log-Result` once base64-encoded).
+    pub log_tail: String,
+    /// The request id (`x-amzn-RequestId`).
+    pub request_id: String,
+    /// Whether this invocation started a new environment.
+    pub cold_start: bool,
+}
+
+/// Checks the payload size and that it is JSON; an empty payload is `{}`, as Lambda passes it.
+pub(crate) fn check_payload(payload: &Bytes, kind: InvocationType) -> Result<(), LambdaError> {
+    let (limit, operation) = match kind {
+        InvocationType::Event => (EVENT_PAYLOAD_LIMIT, "InvokeAsync"),
+        _ => (SYNC_PAYLOAD_LIMIT, "InvokeFunction"),
+    };
+    if payload.len() > limit {
+        return Err(LambdaError::RequestTooLarge { limit, operation });
+    }
+    if !payload.is_empty() {
+        serde_json::from_slice::<serde::de::IgnoredAny>(payload)
+            .map_err(|e| LambdaError::InvalidRequestContent(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// An error document as the Invoke API returns it for a platform-reported failure.
+fn error_document(error_type: &str, message: &str) -> Bytes {
+    Bytes::from(json!({"errorType": error_type, "errorMessage": message}).to_string())
+}
+
+fn init_failure_document(failure: InitFailure, request_id: &str) -> (String, Bytes) {
+    match failure {
+        InitFailure::Spawn(message) => {
+            let message = format!("RequestId: {request_id} Error: {message}");
+            let kind = "Runtime.InvalidEntrypoint";
+            (kind.to_owned(), error_document(kind, &message))
+        }
+        InitFailure::Exited(exit) => {
+            let message =
+                format!("RequestId: {request_id} Error: Runtime exited with error: {exit}");
+            let kind = EXIT_ERROR_TYPE;
+            (kind.to_owned(), error_document(kind, &message))
+        }
+        InitFailure::Reported { error_type, body } => (error_type, body),
+        InitFailure::TimedOut(elapsed) => {
+            let message = format!(
+                "RequestId: {request_id} Error: Init timed out after {:.2} seconds",
+                elapsed.as_secs_f64()
+            );
+            let kind = TIMEOUT_ERROR_TYPE;
+            (kind.to_owned(), error_document(kind, &message))
+        }
+    }
+}
+
+/// Runs one synchronous invocation of an admitted call.
+pub(crate) async fn execute(
+    inner: &Arc<Inner>,
+    function: &Arc<FunctionConfig>,
+    version: &str,
+    invoked_arn: String,
+    payload: Bytes,
+) -> Result<InvokeOutcome, LambdaError> {
+    let lease = inner.pool.acquire(&function.name, version)?;
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let payload = if payload.is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        payload
+    };
+    let (env, cold_start) = match lease.warm.clone() {
+        Some(env) => (env, false),
+        None => match Environment::start(function, version, &inner.settings, false).await {
+            Ok(env) => {
+                let env = Arc::new(env);
+                inner.pool.register(&env);
+                (env, true)
+            }
+            Err(failure) => return Ok(init_failed(inner, function, version, &request_id, failure)),
+        },
+    };
+    let log = env.log.clone();
+    log.begin();
+    log.emit(&format!("START RequestId: {request_id} Version: {version}"));
+    let started = Instant::now();
+    let outcome = env
+        .run(&request_id, invoked_arn, payload, function.timeout)
+        .await;
+    let duration = started.elapsed();
+    env.flush().await;
+    let init = env.take_cold().then_some(env.init_duration);
+    // Platform failures (timeout, crash) also get `Status`/`Error Type` on the REPORT line.
+    let (result, error_type, platform) = match outcome {
+        RunOutcome::Response(body) => (body, None, None),
+        RunOutcome::FunctionError { error_type, body } => (body, Some(error_type), None),
+        RunOutcome::TimedOut(elapsed) => {
+            let message = format!(
+                "{} {request_id} Task timed out after {:.2} seconds",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+                elapsed.as_secs_f64()
+            );
+            log.emit(&message);
+            (
+                error_document(TIMEOUT_ERROR_TYPE, &message),
+                Some(TIMEOUT_ERROR_TYPE.to_owned()),
+                Some(("timeout", TIMEOUT_ERROR_TYPE)),
+            )
+        }
+        RunOutcome::Crashed(exit) => {
+            let message =
+                format!("RequestId: {request_id} Error: Runtime exited with error: {exit}");
+            log.emit(&message);
+            log.emit(EXIT_ERROR_TYPE);
+            (
+                error_document(EXIT_ERROR_TYPE, &message),
+                Some(EXIT_ERROR_TYPE.to_owned()),
+                Some(("error", EXIT_ERROR_TYPE)),
+            )
+        }
+    };
+    log.emit(&format!("END RequestId: {request_id}"));
+    let report = Report {
+        request_id: &request_id,
+        duration,
+        memory_mb: function.memory_mb,
+        max_memory_mb: env.max_memory_mb(),
+        init,
+        status: platform.map(|(status, _)| status),
+        error_type: platform.map(|(_, kind)| kind),
+    };
+    log.emit(&report.line());
+    let lines = log.finish();
+    if env.alive() {
+        inner.pool.release(&function.name, env);
+    } else if env.provisioned {
+        inner.replace_provisioned(function.clone(), env.version.clone());
+    }
+    drop(lease);
+    Ok(InvokeOutcome {
+        status: 200,
+        payload: result,
+        function_error: error_type.is_some().then(|| "Unhandled".to_owned()),
+        error_type,
+        executed_version: version.to_owned(),
+        log_tail: logs::tail(&lines),
+        request_id,
+        cold_start,
+    })
+}
+
+/// An invocation whose environment never started: reported as a function error, with the
+/// START/END/REPORT lines AWS writes for it.
+fn init_failed(
+    inner: &Inner,
+    function: &FunctionConfig,
+    version: &str,
+    request_id: &str,
+    failure: InitFailure,
+) -> InvokeOutcome {
+    let (error_type, body) = init_failure_document(failure, request_id);
+    let mut lines = vec![
+        format!("START RequestId: {request_id} Version: {version}"),
+        String::from_utf8_lossy(&body).into_owned(),
+        format!("END RequestId: {request_id}"),
+    ];
+    lines.push(
+        Report {
+            request_id,
+            duration: Duration::ZERO,
+            memory_mb: function.memory_mb,
+            max_memory_mb: 0,
+            init: None,
+            status: Some("error"),
+            error_type: Some(&error_type),
+        }
+        .line(),
+    );
+    for line in &lines {
+        inner.settings.sink.line(&function.name, line);
+    }
+    InvokeOutcome {
+        status: 200,
+        payload: body,
+        function_error: Some("Unhandled".to_owned()),
+        error_type: Some(error_type),
+        executed_version: version.to_owned(),
+        log_tail: logs::tail(&lines),
+        request_id: request_id.to_owned(),
+        cold_start: true,
+    }
+}
+
+/// Queues an `Event` invocation: tried once, then retried after each configured delay while it
+/// fails (function error, timeout, crash or throttle), as Lambda's async queue does.
+pub(crate) fn enqueue(
+    inner: Arc<Inner>,
+    function: Arc<FunctionConfig>,
+    version: String,
+    invoked_arn: String,
+    payload: Bytes,
+    request_id: String,
+) {
+    tokio::spawn(async move {
+        let delays = inner.settings.event_retry_delays.clone();
+        let attempts = delays.len() + 1;
+        for attempt in 0..attempts {
+            let result = execute(&inner, &function, &version, invoked_arn.clone(), payload.clone()).await;
+            let failure = match &result {
+                Ok(outcome) if outcome.function_error.is_none() => None,
+                Ok(outcome) => outcome.error_type.clone(),
+                Err(error) => Some(error.code().to_owned()),
+            };
+            match (failure, delays.get(attempt)) {
+                (None, _) => return,
+                (Some(_), Some(delay)) => tokio::time::sleep(*delay).await,
+                (Some(failure), None) => {
+                    tracing::warn!(
+                        function = %function.name,
+                        %request_id,
+                        %failure,
+                        attempts,
+                        "asynchronous invocation failed after its retries; dropped (no DLQ or destination locally)"
+                    );
+                }
+            }
+        }
+    });
+}
