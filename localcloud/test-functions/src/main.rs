@@ -6,7 +6,8 @@
 //! - `"sleep_ms": n`: sleeps before answering (timeouts, concurrency);
 //! - `"exit": code`: exits the process with that code mid-invocation (a crash);
 //! - `"error": {"type": T, "message": M}`: fails the invocation with that errorType;
-//! - otherwise answers `{"echo": <payload>, "pid": <process id>, "version": ...}`.
+//! - otherwise answers `{"echo": <payload>, "pid": <process id>, "version": ..., "env": {...}}`,
+//!   where `env` holds the variables named in the payload's `"env": ["NAME", ...]`.
 //!
 //! With `TEST_INIT_ERROR` set, the process reports an init error to
 //! `/2018-06-01/runtime/init/error` (what a runtime does when the handler cannot load) and exits.
@@ -38,7 +39,16 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
             error_message: text("message").to_owned(),
         });
     }
+    let env: serde_json::Map<String, Value> = payload
+        .get("env")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|name| (name.to_owned(), std::env::var(name).map_or(Value::Null, Value::from)))
+        .collect();
     Ok(json!({
+        "env": env,
         "echo": payload,
         "pid": std::process::id(),
         "version": std::env::var("AWS_LAMBDA_FUNCTION_VERSION").unwrap_or_default(),
