@@ -10,6 +10,7 @@ Then samtranslator runs with no AWS calls (no managed-policy lookup: `get_manage
 returns nothing, so SAM uses its built-in ARNs). Usage: sam-translate.py [template] [output].
 """
 import json
+import logging
 import pathlib
 import sys
 
@@ -54,6 +55,9 @@ def inline_artifacts(template: dict, base: pathlib.Path) -> None:
 
 
 def main() -> int:
+    # Without a feature-toggle config (the real transform has one) samtranslator warns once per
+    # feature it asks about; that says nothing about the template.
+    logging.getLogger("samtranslator.feature_toggle.feature_toggle").setLevel(logging.ERROR)
     source = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "template.yaml"
     target = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / ".aws-sam" / "translated.json"
     base = source.resolve().parent
