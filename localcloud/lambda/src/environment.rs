@@ -32,7 +32,10 @@ pub(crate) enum InitFailure {
 #[derive(Debug)]
 pub(crate) enum RunOutcome {
     Response(Bytes),
-    FunctionError { error_type: String, body: Bytes },
+    FunctionError {
+        error_type: String,
+        body: Bytes,
+    },
     /// Killed after the function's timeout; carries the elapsed time.
     TimedOut(Duration),
     /// The process exited during the invocation.
@@ -356,7 +359,10 @@ fn build_command(
         std::path::Path::new(program)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| std::path::PathBuf::from("."), std::path::Path::to_path_buf)
+            .map_or_else(
+                || std::path::PathBuf::from("."),
+                std::path::Path::to_path_buf,
+            )
     });
     let stream = format!(
         "{}/[{}]{}",
@@ -407,7 +413,10 @@ fn build_command(
         ("AWS_REGION", settings.region.clone()),
         ("AWS_DEFAULT_REGION", settings.region.clone()),
         ("AWS_ACCESS_KEY_ID", "ASIALOCALCLOUDDUMMY00".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "localcloud-dummy-secret".to_owned()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "localcloud-dummy-secret".to_owned(),
+        ),
         ("AWS_SESSION_TOKEN", "localcloud-dummy-session".to_owned()),
         ("LAMBDA_TASK_ROOT", task_root.clone()),
         ("LAMBDA_RUNTIME_DIR", task_root),

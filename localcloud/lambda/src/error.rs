@@ -122,10 +122,9 @@ impl IntoResponse for LambdaError {
             self.body().to_string(),
         )
             .into_response();
-        response.headers_mut().insert(
-            "x-amzn-ErrorType",
-            HeaderValue::from_static(self.code()),
-        );
+        response
+            .headers_mut()
+            .insert("x-amzn-ErrorType", HeaderValue::from_static(self.code()));
         if let Self::TooManyRequests {
             retry_after_seconds,
             ..

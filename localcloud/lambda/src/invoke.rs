@@ -132,7 +132,10 @@ pub(crate) async fn execute(
         None => match Environment::start(function, version, &inner.settings, false).await {
             Ok(env) => {
                 let env = Arc::new(env);
-                inner.pool.register(&env);
+                if let Err(closed) = inner.pool.register(&env) {
+                    env.kill().await;
+                    return Err(closed);
+                }
                 (env, true)
             }
             Err(failure) => return Ok(init_failed(inner, function, version, &request_id, failure)),
@@ -263,7 +266,14 @@ pub(crate) fn enqueue(
         let delays = inner.settings.event_retry_delays.clone();
         let attempts = delays.len() + 1;
         for attempt in 0..attempts {
-            let result = execute(&inner, &function, &version, invoked_arn.clone(), payload.clone()).await;
+            let result = execute(
+                &inner,
+                &function,
+                &version,
+                invoked_arn.clone(),
+                payload.clone(),
+            )
+            .await;
             let failure = match &result {
                 Ok(outcome) if outcome.function_error.is_none() => None,
                 Ok(outcome) => outcome.error_type.clone(),

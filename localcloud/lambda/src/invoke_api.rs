@@ -19,10 +19,7 @@ use std::collections::HashMap;
 /// The Lambda API router, with the service as state.
 pub fn router(service: LambdaService) -> Router {
     Router::new()
-        .route(
-            "/2015-03-31/functions/{name}/invocations",
-            post(invoke),
-        )
+        .route("/2015-03-31/functions/{name}/invocations", post(invoke))
         .route("/2015-03-31/functions/{name}", get(get_function))
         .route(
             "/2015-03-31/functions/{name}/configuration",
@@ -89,7 +86,12 @@ async fn invoke(
         }
     };
     let outcome = service
-        .invoke(&name, query.get("Qualifier").map(String::as_str), payload, kind)
+        .invoke(
+            &name,
+            query.get("Qualifier").map(String::as_str),
+            payload,
+            kind,
+        )
         .await?;
     let status = StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::OK);
     let mut response = (status, outcome.payload).into_response();

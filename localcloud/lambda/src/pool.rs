@@ -26,6 +26,8 @@ struct PoolState {
     functions: HashMap<String, FunctionSlot>,
     /// Every environment ever started that may still run (for shutdown).
     all: Vec<Weak<Environment>>,
+    /// Set by shutdown: nothing new is admitted or started.
+    closed: bool,
 }
 
 /// The environments of every function and the concurrency accounting.
@@ -52,6 +54,10 @@ impl Drop for Lease {
     }
 }
 
+fn shutting_down() -> LambdaError {
+    LambdaError::Service("the Lambda service is shutting down".to_owned())
+}
+
 impl Pool {
     pub(crate) fn new(functions: &[FunctionConfig], settings: &ServiceSettings) -> Self {
         let functions = functions
@@ -70,6 +76,7 @@ impl Pool {
             state: Mutex::new(PoolState {
                 functions,
                 all: Vec::new(),
+                closed: false,
             }),
             account_concurrency: settings.account_concurrency,
             unreserved_minimum: settings.unreserved_minimum,
@@ -79,7 +86,9 @@ impl Pool {
     fn lock(&self) -> MutexGuard<'_, PoolState> {
         // A panic while holding the lock leaves counters that are still consistent enough
         // to continue; poisoning is not a reason to stop serving.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn config(&self, name: &str) -> Option<Arc<FunctionConfig>> {
@@ -102,7 +111,11 @@ impl Pool {
     }
 
     /// Sets or clears a reservation, keeping the unreserved minimum as AWS does.
-    pub(crate) fn set_reserved(&self, name: &str, reserved: Option<u32>) -> Result<(), LambdaError> {
+    pub(crate) fn set_reserved(
+        &self,
+        name: &str,
+        reserved: Option<u32>,
+    ) -> Result<(), LambdaError> {
         let mut state = self.lock();
         let others: u32 = state
             .functions
@@ -130,8 +143,15 @@ impl Pool {
     }
 
     /// Admits one invocation of `name` at `version`, or throttles it.
-    pub(crate) fn acquire(self: &Arc<Self>, name: &str, version: &str) -> Result<Lease, LambdaError> {
+    pub(crate) fn acquire(
+        self: &Arc<Self>,
+        name: &str,
+        version: &str,
+    ) -> Result<Lease, LambdaError> {
         let mut state = self.lock();
+        if state.closed {
+            return Err(shutting_down());
+        }
         let (reserved_total, unreserved_busy) =
             state
                 .functions
@@ -175,11 +195,16 @@ impl Pool {
         })
     }
 
-    /// Records a new environment so shutdown can find it.
-    pub(crate) fn register(&self, env: &Arc<Environment>) {
+    /// Records a new environment so shutdown can find it. After shutdown it is refused
+    /// (the caller kills it).
+    pub(crate) fn register(&self, env: &Arc<Environment>) -> Result<(), LambdaError> {
         let mut state = self.lock();
+        if state.closed {
+            return Err(shutting_down());
+        }
         state.all.retain(|w| w.strong_count() > 0);
         state.all.push(Arc::downgrade(env));
+        Ok(())
     }
 
     /// Returns an environment to the idle set after an invocation (if it still runs).
@@ -213,13 +238,17 @@ impl Pool {
         expired
     }
 
-    /// Every environment that may still run; empties the idle sets.
+    /// Closes the pool and returns every environment that may still run.
     pub(crate) fn take_all(&self) -> Vec<Arc<Environment>> {
         let mut state = self.lock();
+        state.closed = true;
+        // Upgrade first: clearing the idle sets may drop the last strong reference, and a
+        // dropped environment is killed without anyone waiting for the process to be gone.
+        let all = state.all.drain(..).filter_map(|w| w.upgrade()).collect();
         for slot in state.functions.values_mut() {
             slot.idle.clear();
         }
-        state.all.drain(..).filter_map(|w| w.upgrade()).collect()
+        all
     }
 
     /// Idle environments of a function (for tests and the CLI's status display).

@@ -137,7 +137,10 @@ async fn next_invocation(State(state): State<Arc<RuntimeState>>) -> Response {
             "Lambda-Runtime-Deadline-Ms",
             invocation.deadline_ms.to_string(),
         ),
-        ("Lambda-Runtime-Invoked-Function-Arn", invocation.function_arn),
+        (
+            "Lambda-Runtime-Invoked-Function-Arn",
+            invocation.function_arn,
+        ),
         ("Lambda-Runtime-Trace-Id", invocation.trace_id),
     ];
     (StatusCode::OK, headers, invocation.payload).into_response()

@@ -26,7 +26,11 @@ pub(crate) struct Inner {
 
 impl Inner {
     /// Starts a new provisioned environment in place of one that died, in the background.
-    pub(crate) fn replace_provisioned(self: &Arc<Self>, function: Arc<FunctionConfig>, version: String) {
+    pub(crate) fn replace_provisioned(
+        self: &Arc<Self>,
+        function: Arc<FunctionConfig>,
+        version: String,
+    ) {
         let inner = Arc::downgrade(self);
         tokio::spawn(async move {
             let Some(settings) = inner.upgrade().map(|i| i.settings.clone()) else {
@@ -34,10 +38,12 @@ impl Inner {
             };
             match Environment::start(&function, &version, &settings, true).await {
                 Ok(env) => {
-                    if let Some(inner) = inner.upgrade() {
-                        let env = Arc::new(env);
-                        inner.pool.register(&env);
-                        inner.pool.release(&function.name, env);
+                    let env = Arc::new(env);
+                    match inner.upgrade() {
+                        Some(inner) if inner.pool.register(&env).is_ok() => {
+                            inner.pool.release(&function.name, env);
+                        }
+                        _ => env.kill().await,
                     }
                 }
                 Err(failure) => tracing::warn!(
@@ -66,7 +72,10 @@ fn split_name(raw: &str) -> (&str, Option<&str>) {
 
 impl LambdaService {
     /// Builds the service; nothing runs until an invocation or [`LambdaService::start`].
-    pub fn new(functions: Vec<FunctionConfig>, settings: ServiceSettings) -> Result<Self, LambdaError> {
+    pub fn new(
+        functions: Vec<FunctionConfig>,
+        settings: ServiceSettings,
+    ) -> Result<Self, LambdaError> {
         let mut names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
         names.sort_unstable();
         if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
@@ -116,8 +125,8 @@ impl LambdaService {
             }
         }
         while let Some(joined) = starting.join_next().await {
-            let (function, env) =
-                joined.map_err(|e| LambdaError::Service(format!("provisioning task failed: {e}")))?;
+            let (function, env) = joined
+                .map_err(|e| LambdaError::Service(format!("provisioning task failed: {e}")))?;
             let env = env.map_err(|failure| {
                 LambdaError::Service(format!(
                     "function {}: a provisioned environment failed to initialise: {failure:?}",
@@ -125,7 +134,10 @@ impl LambdaService {
                 ))
             })?;
             let env = Arc::new(env);
-            self.inner.pool.register(&env);
+            if let Err(closed) = self.inner.pool.register(&env) {
+                env.kill().await;
+                return Err(closed);
+            }
             self.inner.pool.release(&function.name, env);
         }
         self.start_reaper();
@@ -154,7 +166,10 @@ impl LambdaService {
 
     /// Stops on-demand environments idle for longer than the idle time now; returns how many.
     pub async fn reap_idle(&self) -> usize {
-        let expired = self.inner.pool.take_expired(self.inner.settings.idle_reap_after);
+        let expired = self
+            .inner
+            .pool
+            .take_expired(self.inner.settings.idle_reap_after);
         for env in &expired {
             env.kill().await;
         }
@@ -265,7 +280,11 @@ impl LambdaService {
     }
 
     /// PutFunctionConcurrency (`Some`) or DeleteFunctionConcurrency (`None`).
-    pub fn set_function_concurrency(&self, name: &str, reserved: Option<u32>) -> Result<(), LambdaError> {
+    pub fn set_function_concurrency(
+        &self,
+        name: &str,
+        reserved: Option<u32>,
+    ) -> Result<(), LambdaError> {
         let (function, _) = self.function(name, None)?;
         self.inner.pool.set_reserved(&function.name, reserved)
     }

@@ -24,7 +24,8 @@ async fn sync_invoke_echoes_the_payload_with_the_executed_version() {
 #[tokio::test]
 async fn the_function_gets_the_lambda_environment() {
     let (mut f, _) = (function("envcheck"), ());
-    f.environment.insert("TABLE_NAME".to_owned(), "orders".to_owned());
+    f.environment
+        .insert("TABLE_NAME".to_owned(), "orders".to_owned());
     f.memory_mb = 256;
     let (svc, _logs) = service(vec![f]);
     let names = [
@@ -66,7 +67,11 @@ async fn the_function_gets_the_lambda_environment() {
     assert_eq!(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:4566");
     assert!(env["LAMBDA_TASK_ROOT"].is_string());
     assert_eq!(env["TABLE_NAME"], "orders");
-    assert_eq!(env["HOME"], json!(null), "the caller's environment must not leak");
+    assert_eq!(
+        env["HOME"],
+        json!(null),
+        "the caller's environment must not leak"
+    );
     svc.shutdown().await;
 }
 
@@ -141,10 +146,23 @@ async fn tail_returns_the_invocation_log_in_base64() {
     assert!(lines[0].starts_with("START RequestId: ") && lines[0].ends_with(" Version: $LATEST"));
     assert!(lines.contains(&"hello from the function"), "{tail}");
     assert!(lines.contains(&"and from stderr"), "{tail}");
-    let end = lines.iter().position(|l| l.starts_with("END RequestId: ")).expect("END");
+    let end = lines
+        .iter()
+        .position(|l| l.starts_with("END RequestId: "))
+        .expect("END");
     assert!(lines[end + 1].starts_with("REPORT RequestId: "), "{tail}");
-    for field in ["\tDuration: ", "\tBilled Duration: ", "\tMemory Size: 128 MB", "\tMax Memory Used: ", "\tInit Duration: "] {
-        assert!(lines[end + 1].contains(field), "{field} missing in {}", lines[end + 1]);
+    for field in [
+        "\tDuration: ",
+        "\tBilled Duration: ",
+        "\tMemory Size: 128 MB",
+        "\tMax Memory Used: ",
+        "\tInit Duration: ",
+    ] {
+        assert!(
+            lines[end + 1].contains(field),
+            "{field} missing in {}",
+            lines[end + 1]
+        );
     }
     svc.shutdown().await;
 }
@@ -152,7 +170,12 @@ async fn tail_returns_the_invocation_log_in_base64() {
 #[tokio::test]
 async fn a_function_error_comes_back_unhandled_with_its_error_type() {
     let (svc, _logs) = service(vec![function("fails")]);
-    let answer = invoke(&svc, "fails", r#"{"error":{"type":"OrderInvalid","message":"no items"}}"#).await;
+    let answer = invoke(
+        &svc,
+        "fails",
+        r#"{"error":{"type":"OrderInvalid","message":"no items"}}"#,
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.header("X-Amz-Function-Error"), Some("Unhandled"));
     let body = answer.json();
@@ -166,7 +189,10 @@ async fn an_unknown_function_is_resource_not_found() {
     let (svc, _logs) = service(vec![function("known")]);
     let answer = invoke(&svc, "nope", "{}").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    assert_eq!(answer.header("x-amzn-ErrorType"), Some("ResourceNotFoundException"));
+    assert_eq!(
+        answer.header("x-amzn-ErrorType"),
+        Some("ResourceNotFoundException")
+    );
     assert_eq!(
         answer.json(),
         json!({"Type": "User", "Message": "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"})
@@ -180,7 +206,14 @@ async fn qualifiers_resolve_versions_and_aliases_and_reject_unknown_ones() {
     f.aliases.insert("live".to_owned(), "1".to_owned());
     let (svc, _logs) = service(vec![f]);
     let uri = "/2015-03-31/functions/versioned/invocations";
-    let by_alias = call(&svc, Method::POST, &format!("{uri}?Qualifier=live"), &[], "{}").await;
+    let by_alias = call(
+        &svc,
+        Method::POST,
+        &format!("{uri}?Qualifier=live"),
+        &[],
+        "{}",
+    )
+    .await;
     assert_eq!(by_alias.status, StatusCode::OK);
     assert_eq!(by_alias.header("X-Amz-Executed-Version"), Some("1"));
     assert_eq!(by_alias.json()["version"], "1");
@@ -195,8 +228,13 @@ async fn qualifiers_resolve_versions_and_aliases_and_reject_unknown_ones() {
     assert_eq!(by_arn.header("X-Amz-Executed-Version"), Some("1"));
     let wrong = call(&svc, Method::POST, &format!("{uri}?Qualifier=7"), &[], "{}").await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
-    assert_eq!(wrong.header("x-amzn-ErrorType"), Some("ResourceNotFoundException"));
-    assert!(wrong.json()["Message"].as_str().is_some_and(|m| m.ends_with(":function:versioned:7")));
+    assert_eq!(
+        wrong.header("x-amzn-ErrorType"),
+        Some("ResourceNotFoundException")
+    );
+    assert!(wrong.json()["Message"]
+        .as_str()
+        .is_some_and(|m| m.ends_with(":function:versioned:7")));
     svc.shutdown().await;
 }
 
@@ -205,10 +243,15 @@ async fn malformed_json_is_invalid_request_content() {
     let (svc, _logs) = service(vec![function("strict")]);
     let answer = invoke(&svc, "strict", "{not json").await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.header("x-amzn-ErrorType"), Some("InvalidRequestContentException"));
+    assert_eq!(
+        answer.header("x-amzn-ErrorType"),
+        Some("InvalidRequestContentException")
+    );
     let body = answer.json();
     assert_eq!(body["Type"], "User");
-    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("Could not parse request body into json")));
+    assert!(body["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("Could not parse request body into json")));
     assert_eq!(svc.idle_environments("strict"), 0, "nothing ran");
 }
 
@@ -218,7 +261,10 @@ async fn oversized_payloads_are_request_too_large() {
     let big = format!("\"{}\"", "x".repeat(6 * 1024 * 1024));
     let answer = invoke(&svc, "big", &big).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(answer.header("x-amzn-ErrorType"), Some("RequestTooLargeException"));
+    assert_eq!(
+        answer.header("x-amzn-ErrorType"),
+        Some("RequestTooLargeException")
+    );
     assert_eq!(
         answer.json()["message"],
         "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
@@ -248,22 +294,49 @@ async fn reserved_concurrency_zero_throttles_then_delete_restores() {
     .await;
     assert_eq!(put.status, StatusCode::OK);
     assert_eq!(put.json(), json!({"ReservedConcurrentExecutions": 0}));
-    let get = call(&svc, Method::GET, "/2019-09-30/functions/limited/concurrency", &[], "").await;
+    let get = call(
+        &svc,
+        Method::GET,
+        "/2019-09-30/functions/limited/concurrency",
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(get.json(), json!({"ReservedConcurrentExecutions": 0}));
 
     let throttled = invoke(&svc, "limited", "{}").await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(throttled.header("x-amzn-ErrorType"), Some("TooManyRequestsException"));
+    assert_eq!(
+        throttled.header("x-amzn-ErrorType"),
+        Some("TooManyRequestsException")
+    );
     assert!(throttled.header("Retry-After").is_some());
     let body = throttled.json();
-    assert_eq!(body["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded");
+    assert_eq!(
+        body["Reason"],
+        "ReservedFunctionConcurrentInvocationLimitExceeded"
+    );
     assert_eq!(body["Type"], "User");
     assert_eq!(body["message"], "Rate Exceeded.");
     assert!(body["retryAfterSeconds"].is_string());
 
-    let delete = call(&svc, Method::DELETE, "/2017-10-31/functions/limited/concurrency", &[], "").await;
+    let delete = call(
+        &svc,
+        Method::DELETE,
+        "/2017-10-31/functions/limited/concurrency",
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(delete.status, StatusCode::NO_CONTENT);
-    let get = call(&svc, Method::GET, "/2019-09-30/functions/limited/concurrency", &[], "").await;
+    let get = call(
+        &svc,
+        Method::GET,
+        "/2019-09-30/functions/limited/concurrency",
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(get.json(), json!({}));
     assert_eq!(invoke(&svc, "limited", "{}").await.status, StatusCode::OK);
     svc.shutdown().await;
@@ -281,7 +354,10 @@ async fn reservations_keep_the_unreserved_minimum() {
     )
     .await;
     assert_eq!(put.status, StatusCode::BAD_REQUEST);
-    assert_eq!(put.header("x-amzn-ErrorType"), Some("InvalidParameterValueException"));
+    assert_eq!(
+        put.header("x-amzn-ErrorType"),
+        Some("InvalidParameterValueException")
+    );
 }
 
 #[tokio::test]
@@ -289,7 +365,14 @@ async fn get_function_and_list_functions_describe_the_configuration() {
     let mut f = function("described");
     f.reserved_concurrency = Some(5);
     let (svc, _logs) = service(vec![f, function("other")]);
-    let get = call(&svc, Method::GET, "/2015-03-31/functions/described", &[], "").await;
+    let get = call(
+        &svc,
+        Method::GET,
+        "/2015-03-31/functions/described",
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(get.status, StatusCode::OK);
     let body = get.json();
     assert_eq!(body["Configuration"]["FunctionName"], "described");

@@ -45,7 +45,12 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .map(|name| (name.to_owned(), std::env::var(name).map_or(Value::Null, Value::from)))
+        .map(|name| {
+            (
+                name.to_owned(),
+                std::env::var(name).map_or(Value::Null, Value::from),
+            )
+        })
         .collect();
     Ok(json!({
         "env": env,

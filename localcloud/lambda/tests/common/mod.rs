@@ -6,9 +6,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use localcloud_lambda::{
-    ChannelSink, FunctionConfig, LambdaService, LogRecord, ServiceSettings,
-};
+use localcloud_lambda::{ChannelSink, FunctionConfig, LambdaService, LogRecord, ServiceSettings};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -29,12 +27,21 @@ pub fn test_function() -> PathBuf {
                 .join("test-functions");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             let status = std::process::Command::new(cargo)
-                .args(["build", "--quiet", "-p", "localcloud-test-functions", "--target-dir"])
+                .args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "localcloud-test-functions",
+                    "--target-dir",
+                ])
                 .arg(&target)
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .status()
                 .expect("run cargo build for the test function");
-            assert!(status.success(), "building localcloud-test-functions failed");
+            assert!(
+                status.success(),
+                "building localcloud-test-functions failed"
+            );
             target.join("debug").join("payload-driven")
         })
         .clone()
