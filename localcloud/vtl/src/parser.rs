@@ -274,7 +274,7 @@ impl Parser<'_> {
             }
             "if" => {
                 flush(nodes, text);
-                let node = self.if_chain()?;
+                let node = self.if_chain(dpos)?;
                 nodes.push(node);
             }
             "elseif" => {
@@ -430,8 +430,7 @@ impl Parser<'_> {
         }
     }
 
-    fn if_chain(&mut self) -> Result<Node, VtlError> {
-        let start = self.at();
+    fn if_chain(&mut self, start: usize) -> Result<Node, VtlError> {
         self.open_paren("if")?;
         let mut cond = self.expr()?;
         self.close_paren("if")?;
