@@ -242,6 +242,19 @@ mod tests {
     }
 
     #[test]
+    fn file_sink_appends_one_file_per_function() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sink = FileSink::new(dir.path().join("logs")).expect("sink");
+        sink.line("a", "START RequestId: 1 Version: $LATEST");
+        sink.line("b", "other");
+        sink.line("a", "END RequestId: 1");
+        let a = std::fs::read_to_string(dir.path().join("logs/a.log")).expect("a.log");
+        assert_eq!(a, "START RequestId: 1 Version: $LATEST\nEND RequestId: 1\n");
+        let b = std::fs::read_to_string(dir.path().join("logs/b.log")).expect("b.log");
+        assert_eq!(b, "other\n");
+    }
+
+    #[test]
     fn own_process_has_a_high_water_mark() {
         assert!(max_memory_mb(Some(std::process::id())) > 0);
     }

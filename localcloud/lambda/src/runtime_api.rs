@@ -7,7 +7,7 @@
 //! - `POST invocation/{id}/response` and `invocation/{id}/error`: complete an invocation.
 //! - `POST init/error`: the runtime could not initialise.
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -146,12 +146,33 @@ async fn next_invocation(State(state): State<Arc<RuntimeState>>) -> Response {
     (StatusCode::OK, headers, invocation.payload).into_response()
 }
 
+/// A response over 6 MB fails the invocation with `Function.ResponseSizeTooLarge` (what the
+/// caller sees on AWS) and is refused to the runtime with 413.
 async fn invocation_response(
     State(state): State<Arc<RuntimeState>>,
     Path(id): Path<String>,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    state.complete(&id, RuntimeResult::Response(body))
+    match axum::body::to_bytes(body, RESPONSE_LIMIT).await {
+        Ok(body) => state.complete(&id, RuntimeResult::Response(body)),
+        Err(_) => {
+            let error_type = "Function.ResponseSizeTooLarge";
+            let body = json!({
+                "errorType": error_type,
+                "errorMessage": format!(
+                    "Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes)."
+                ),
+            });
+            let error_type = error_type.to_owned();
+            let body = Bytes::from(body.to_string());
+            state.complete(&id, RuntimeResult::Error { error_type, body });
+            runtime_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                "response payload over 6 MB",
+            )
+        }
+    }
 }
 
 /// The error type comes from `Lambda-Runtime-Function-Error-Type`, else the body's `errorType`.

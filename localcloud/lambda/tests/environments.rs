@@ -296,3 +296,18 @@ async fn shutdown_leaves_no_process_behind() {
         "nothing starts after shutdown"
     );
 }
+
+#[tokio::test]
+async fn a_response_over_6_mb_is_response_size_too_large() {
+    let (svc, _logs) = service(vec![function("talkative")]);
+    let outcome = run(&svc, "talkative", json!({"repeat": 7 * 1024 * 1024}))
+        .await
+        .expect("invoke");
+    assert_eq!(outcome.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(body(&outcome)["errorType"], "Function.ResponseSizeTooLarge");
+    let fine = run(&svc, "talkative", json!({"repeat": 1024}))
+        .await
+        .expect("invoke");
+    assert_eq!(body(&fine), json!("x".repeat(1024)));
+    svc.shutdown().await;
+}

@@ -6,6 +6,7 @@
 //! - `"sleep_ms": n`: sleeps before answering (timeouts, concurrency);
 //! - `"exit": code`: exits the process with that code mid-invocation (a crash);
 //! - `"error": {"type": T, "message": M}`: fails the invocation with that errorType;
+//! - `"repeat": n`: answers a JSON string of `n` "x" (response size limits);
 //! - otherwise answers `{"echo": <payload>, "pid": <process id>, "version": ..., "env": {...}}`,
 //!   where `env` holds the variables named in the payload's `"env": ["NAME", ...]`.
 //!
@@ -38,6 +39,9 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
             error_type: text("type").to_owned(),
             error_message: text("message").to_owned(),
         });
+    }
+    if let Some(n) = payload.get("repeat").and_then(Value::as_u64) {
+        return Ok(Value::String("x".repeat(usize::try_from(n).unwrap_or(0))));
     }
     let env: serde_json::Map<String, Value> = payload
         .get("env")
