@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn integer_division_truncates_and_decimal_division_does_not() {
-        assert!(matches!(arithmetic(BinOp::Div, &Value::Int(7), &Value::Int(2)), Value::Int(3)));
+        assert!(matches!(
+            arithmetic(BinOp::Div, &Value::Int(7), &Value::Int(2)),
+            Value::Int(3)
+        ));
         assert!(
             matches!(arithmetic(BinOp::Div, &Value::Double(7.0), &Value::Int(2)), Value::Double(d) if d == 3.5)
         );

@@ -78,7 +78,9 @@ impl Parser<'_> {
             match self.cur.next_token() {
                 (Tok::Comma, _) => continue,
                 (t, _) if t == close => return Ok(args),
-                (_, at) => return Err(self.error_at(self.base + at, "expected ',' or a closing bracket")),
+                (_, at) => {
+                    return Err(self.error_at(self.base + at, "expected ',' or a closing bracket"))
+                }
             }
         }
     }
@@ -102,10 +104,12 @@ impl Parser<'_> {
             let (tok, at) = self.cur.next_token();
             let sym = match &tok {
                 Tok::Op(s) => Some(*s),
-                Tok::Word(w) => Some(w.as_str()).and_then(|w| ops.iter().find(|(s, _)| *s == w).map(|(s, _)| *s)),
+                Tok::Word(w) => Some(w.as_str())
+                    .and_then(|w| ops.iter().find(|(s, _)| *s == w).map(|(s, _)| *s)),
                 _ => None,
             };
-            let Some(op) = sym.and_then(|s| ops.iter().find(|(o, _)| *o == s).map(|(_, op)| *op)) else {
+            let Some(op) = sym.and_then(|s| ops.iter().find(|(o, _)| *o == s).map(|(_, op)| *op))
+            else {
                 self.cur.pos = save;
                 return Ok(left);
             };
@@ -125,7 +129,12 @@ impl Parser<'_> {
     fn equality(&mut self) -> Result<Expr, VtlError> {
         self.binary_level(
             Self::relational,
-            &[("==", BinOp::Eq), ("eq", BinOp::Eq), ("!=", BinOp::Ne), ("ne", BinOp::Ne)],
+            &[
+                ("==", BinOp::Eq),
+                ("eq", BinOp::Eq),
+                ("!=", BinOp::Ne),
+                ("ne", BinOp::Ne),
+            ],
         )
     }
 
@@ -146,7 +155,10 @@ impl Parser<'_> {
     }
 
     fn additive(&mut self) -> Result<Expr, VtlError> {
-        self.binary_level(Self::multiplicative, &[("+", BinOp::Add), ("-", BinOp::Sub)])
+        self.binary_level(
+            Self::multiplicative,
+            &[("+", BinOp::Add), ("-", BinOp::Sub)],
+        )
     }
 
     fn multiplicative(&mut self) -> Result<Expr, VtlError> {
@@ -206,8 +218,14 @@ impl Parser<'_> {
             }
             Tok::LBracket => self.list_or_range(at),
             Tok::LBrace => self.map_literal(),
-            Tok::Eof => Err(self.error_at(self.base + at, "unexpected end of template in an expression")),
-            other => Err(self.error_at(self.base + at, format!("unexpected {other:?} in an expression"))),
+            Tok::Eof => Err(self.error_at(
+                self.base + at,
+                "unexpected end of template in an expression",
+            )),
+            other => Err(self.error_at(
+                self.base + at,
+                format!("unexpected {other:?} in an expression"),
+            )),
         }
     }
 
@@ -221,7 +239,9 @@ impl Parser<'_> {
             self.cur.next_token();
             let last = self.expr()?;
             return match self.cur.next_token() {
-                (Tok::RBracket, _) => Ok(Expr::Range(Box::new(first), Box::new(last), self.base + at)),
+                (Tok::RBracket, _) => {
+                    Ok(Expr::Range(Box::new(first), Box::new(last), self.base + at))
+                }
                 (_, at) => Err(self.error_at(self.base + at, "expected ']' to close a range")),
             };
         }
@@ -230,7 +250,9 @@ impl Parser<'_> {
             match self.cur.next_token() {
                 (Tok::Comma, _) => items.push(self.expr()?),
                 (Tok::RBracket, _) => return Ok(Expr::List(items)),
-                (_, at) => return Err(self.error_at(self.base + at, "expected ',' or ']' in a list")),
+                (_, at) => {
+                    return Err(self.error_at(self.base + at, "expected ',' or ']' in a list"))
+                }
             }
         }
     }
@@ -252,7 +274,9 @@ impl Parser<'_> {
             match self.cur.next_token() {
                 (Tok::Comma, _) => continue,
                 (Tok::RBrace, _) => return Ok(Expr::Map(entries)),
-                (_, at) => return Err(self.error_at(self.base + at, "expected ',' or '}' in a map")),
+                (_, at) => {
+                    return Err(self.error_at(self.base + at, "expected ',' or '}' in a map"))
+                }
             }
         }
     }

@@ -76,14 +76,9 @@ impl Cursor {
 
     /// True when the source continues with `s`.
     pub fn starts_with(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.src.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        s.chars()
+            .enumerate()
+            .all(|(i, c)| self.src.get(self.pos + i) == Some(&c))
     }
 
     /// Consumes `s` if the source continues with it.
@@ -146,8 +141,7 @@ impl Cursor {
             return None;
         }
         let start = self.pos;
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             self.pos += 1;
         }
         Some(self.slice(start, self.pos))
@@ -241,8 +235,8 @@ impl Cursor {
             self.pos += 1;
         }
         // `1..3` is a range, not a decimal.
-        let decimal = self.peek() == Some('.')
-            && matches!(self.peek_at(1), Some(c) if c.is_ascii_digit());
+        let decimal =
+            self.peek() == Some('.') && matches!(self.peek_at(1), Some(c) if c.is_ascii_digit());
         if decimal {
             self.pos += 1;
             while matches!(self.peek(), Some(c) if c.is_ascii_digit()) {

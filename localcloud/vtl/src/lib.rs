@@ -103,17 +103,26 @@ mod tests {
 
     #[test]
     fn unresolved_references_render_as_written() {
-        assert_eq!(render("$foo ${bar.baz} $!quiet $!{q}."), "$foo ${bar.baz}  .");
+        assert_eq!(
+            render("$foo ${bar.baz} $!quiet $!{q}."),
+            "$foo ${bar.baz}  ."
+        );
     }
 
     #[test]
     fn directives_gobble_their_newline() {
-        assert_eq!(render("#set($a = 1)\n#if($a == 1)\nyes\n#else\nno\n#end\n"), "yes\n");
+        assert_eq!(
+            render("#set($a = 1)\n#if($a == 1)\nyes\n#else\nno\n#end\n"),
+            "yes\n"
+        );
     }
 
     #[test]
     fn errors_carry_line_and_column() {
         let err = Template::parse("x.vm", "ok\n  #if($a").err();
-        assert!(matches!(err, Some(VtlError::Parse { line: 2, .. })), "{err:?}");
+        assert!(
+            matches!(err, Some(VtlError::Parse { line: 2, .. })),
+            "{err:?}"
+        );
     }
 }

@@ -189,8 +189,19 @@ impl Parser<'_> {
                 let known = name.as_deref().is_some_and(|n| {
                     matches!(
                         n,
-                        "set" | "if" | "elseif" | "else" | "end" | "foreach" | "break" | "stop"
-                            | "define" | "macro" | "evaluate" | "parse" | "include"
+                        "set"
+                            | "if"
+                            | "elseif"
+                            | "else"
+                            | "end"
+                            | "foreach"
+                            | "break"
+                            | "stop"
+                            | "define"
+                            | "macro"
+                            | "evaluate"
+                            | "parse"
+                            | "include"
                     ) || self.macro_names.contains(n)
                 });
                 if known && closed {
@@ -234,7 +245,9 @@ impl Parser<'_> {
             return Ok(None);
         }
         if self.cur.eat_str("#*") {
-            return self.skip_until("*#", start, "unterminated #* comment").map(|_| None);
+            return self
+                .skip_until("*#", start, "unterminated #* comment")
+                .map(|_| None);
         }
         if self.cur.eat_str("#[[") {
             let from = self.cur.pos;

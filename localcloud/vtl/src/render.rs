@@ -301,7 +301,10 @@ impl<'t, 'c> Renderer<'t, 'c> {
             (Accessor::Index(e), Value::List(l)) => {
                 let i = self.eval(e)?.as_i64();
                 let mut l = l.borrow_mut();
-                match i.and_then(|i| usize::try_from(i).ok()).filter(|i| *i < l.len()) {
+                match i
+                    .and_then(|i| usize::try_from(i).ok())
+                    .filter(|i| *i < l.len())
+                {
                     Some(i) => l[i] = v,
                     None => return Err(self.error(pos, "list index out of range in #set")),
                 }
@@ -335,18 +338,16 @@ impl<'t, 'c> Renderer<'t, 'c> {
                         Ok(Some(v)) => v,
                         Ok(None) => Value::Null,
                         Err(message) => {
-                            return Err(self.error(
-                                r.pos,
-                                format!("{}: {m} threw: {message}", r.literal),
-                            ))
+                            return Err(
+                                self.error(r.pos, format!("{}: {m} threw: {message}", r.literal))
+                            )
                         }
                     }
                 }
                 Accessor::Index(e) => {
                     let key = self.eval(e)?;
-                    methods::index(&v, &key).map_err(|message| {
-                        self.error(r.pos, format!("{}: {message}", r.literal))
-                    })?
+                    methods::index(&v, &key)
+                        .map_err(|message| self.error(r.pos, format!("{}: {message}", r.literal)))?
                 }
             };
         }
@@ -411,7 +412,9 @@ impl<'t, 'c> Renderer<'t, 'c> {
             }
             Expr::Not(e) => Value::Bool(!self.eval(e)?.truthy()),
             Expr::Neg(e, _) => match self.eval(e)? {
-                Value::Int(i) => i.checked_neg().map_or(Value::Double(-(i as f64)), Value::Int),
+                Value::Int(i) => i
+                    .checked_neg()
+                    .map_or(Value::Double(-(i as f64)), Value::Int),
                 Value::Double(d) => Value::Double(-d),
                 _ => Value::Null,
             },

@@ -281,7 +281,10 @@ mod tests {
     fn maps_and_lists_print_like_java_collections() {
         let mut m = Map::new();
         m.insert("a".into(), Value::Int(1));
-        m.insert("b".into(), Value::list(vec![Value::str("x"), Value::Bool(true)]));
+        m.insert(
+            "b".into(),
+            Value::list(vec![Value::str("x"), Value::Bool(true)]),
+        );
         assert_eq!(Value::map(m).to_java_string(), "{a=1, b=[x, true]}");
     }
 }

@@ -23,7 +23,12 @@ fn pairs(v: &serde_json::Value, key: &str) -> Vec<(String, String)> {
         .and_then(|m| m.as_object())
         .map(|m| {
             m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -48,7 +53,10 @@ fn run(dir: &Path) -> Result<(Result<String, String>, serde_json::Value), String
                 ctx.insert(k.clone(), v);
             }
         }
-        return Ok((template.render(&mut ctx).map_err(|e| e.to_string()), serde_json::Value::Null));
+        return Ok((
+            template.render(&mut ctx).map_err(|e| e.to_string()),
+            serde_json::Value::Null,
+        ));
     }
     let body = match (input.get("body"), input.get("bodyJson")) {
         (Some(b), _) => b.as_str().unwrap_or_default().to_string(),
@@ -60,7 +68,10 @@ fn run(dir: &Path) -> Result<(Result<String, String>, serde_json::Value), String
         path: pairs(&input, "path"),
         querystring: pairs(&input, "querystring"),
         headers: pairs(&input, "headers"),
-        context: input.get("context").cloned().unwrap_or(serde_json::json!({})),
+        context: input
+            .get("context")
+            .cloned()
+            .unwrap_or(serde_json::json!({})),
         stage_variables: pairs(&input, "stageVariables"),
     };
     match render_mapping_template(&template, &req) {
@@ -90,7 +101,9 @@ fn check(dir: &Path) -> Result<(), String> {
     match (outcome, expected, expected_error) {
         (Ok(out), Some(exp), _) if out == exp => {}
         (Ok(out), Some(exp), _) => {
-            return Err(format!("output differs\n--- expected\n{exp:?}\n--- actual\n{out:?}"))
+            return Err(format!(
+                "output differs\n--- expected\n{exp:?}\n--- actual\n{out:?}"
+            ))
         }
         (Err(e), _, Some(frag)) if e.contains(frag.trim()) => {}
         (Err(e), _, Some(frag)) => {
@@ -104,7 +117,10 @@ fn check(dir: &Path) -> Result<(), String> {
             serde_json::from_str(&text).map_err(|e| format!("expected_overrides.json: {e}"))?;
         for (k, v) in want.as_object().into_iter().flatten() {
             if overrides.get(k) != Some(v) {
-                return Err(format!("override {k}: expected {v}, got {:?}", overrides.get(k)));
+                return Err(format!(
+                    "override {k}: expected {v}, got {:?}",
+                    overrides.get(k)
+                ));
             }
         }
     }
@@ -122,11 +138,24 @@ fn conformance_cases() {
     assert!(!dirs.is_empty(), "no conformance cases found");
     let mut failures = Vec::new();
     for dir in &dirs {
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Err(why) = check(dir) {
             failures.push(format!("{name}: {why}"));
         }
     }
-    println!("{} cases, {} passed", dirs.len(), dirs.len() - failures.len());
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), dirs.len(), failures.join("\n\n"));
+    println!(
+        "{} cases, {} passed",
+        dirs.len(),
+        dirs.len() - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n\n")
+    );
 }

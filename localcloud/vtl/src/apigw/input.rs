@@ -70,7 +70,10 @@ impl Input {
     /// `$input.params(name)`: path, then query string, then header (headers match in any case).
     fn param(&self, name: &str) -> Value {
         let exact = |pairs: &[(String, String)]| {
-            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
         };
         exact(&self.path)
             .or_else(|| exact(&self.querystring))
@@ -101,7 +104,8 @@ impl HostObject for Input {
         Ok(match (name, args) {
             ("getBody", []) => Some(Value::str(self.body.clone())),
             ("json", [path]) => Some(Value::String(
-                self.select(path)?.map_or_else(String::new, |v| json::to_json(&v)),
+                self.select(path)?
+                    .map_or_else(String::new, |v| json::to_json(&v)),
             )),
             ("path", [path]) => Some(self.select(path)?.unwrap_or(Value::Null)),
             ("params", []) => Some(self.params()),

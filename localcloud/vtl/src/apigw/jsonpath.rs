@@ -183,7 +183,9 @@ fn bracket(inner: &str, path: &str) -> Result<Step, String> {
         return Ok(Step::Wildcard);
     }
     if inner.starts_with('?') {
-        return Err(format!("filter expressions are not supported by localcloud: {path}"));
+        return Err(format!(
+            "filter expressions are not supported by localcloud: {path}"
+        ));
     }
     if inner.starts_with('\'') || inner.starts_with('"') {
         let names: Vec<String> = inner
@@ -202,8 +204,16 @@ fn bracket(inner: &str, path: &str) -> Result<Step, String> {
             .map_err(|_| format!("Could not parse index '{s}' in {path}"))
     };
     if let Some((a, b)) = inner.split_once(':') {
-        let a = if a.trim().is_empty() { None } else { Some(num(a)?) };
-        let b = if b.trim().is_empty() { None } else { Some(num(b)?) };
+        let a = if a.trim().is_empty() {
+            None
+        } else {
+            Some(num(a)?)
+        };
+        let b = if b.trim().is_empty() {
+            None
+        } else {
+            Some(num(b)?)
+        };
         return Ok(Step::Slice(a, b));
     }
     if inner.contains(',') {

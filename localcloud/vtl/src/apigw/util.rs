@@ -132,6 +132,9 @@ mod tests {
     #[test]
     fn url_round_trip() {
         assert_eq!(url_encode("a b&c/ü"), "a+b%26c%2F%C3%BC");
-        assert_eq!(url_decode("a+b%26c%2F%C3%BC").ok().as_deref(), Some("a b&c/ü"));
+        assert_eq!(
+            url_decode("a+b%26c%2F%C3%BC").ok().as_deref(),
+            Some("a b&c/ü")
+        );
     }
 }

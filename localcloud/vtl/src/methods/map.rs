@@ -30,7 +30,10 @@ pub(super) fn call(map: &MapRef, name: &str, args: &[Value]) -> CallResult {
             map.borrow_mut().extend(entries);
             Value::Null
         }
-        ("remove", [k]) => map.borrow_mut().shift_remove(&key(k)).unwrap_or(Value::Null),
+        ("remove", [k]) => map
+            .borrow_mut()
+            .shift_remove(&key(k))
+            .unwrap_or(Value::Null),
         ("clear", []) => {
             map.borrow_mut().clear();
             Value::Null

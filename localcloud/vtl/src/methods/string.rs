@@ -57,9 +57,9 @@ pub(super) fn call(s: &str, name: &str, args: &[Value]) -> CallResult {
             let Some(x) = str_arg(x) else { return Ok(None) };
             Value::Bool(s.ends_with(x))
         }
-        ("equalsIgnoreCase", [x]) => Value::Bool(
-            str_arg(x).is_some_and(|x| x.to_lowercase() == s.to_lowercase()),
-        ),
+        ("equalsIgnoreCase", [x]) => {
+            Value::Bool(str_arg(x).is_some_and(|x| x.to_lowercase() == s.to_lowercase()))
+        }
         ("concat", [x]) => {
             let Some(x) = str_arg(x) else { return Ok(None) };
             Value::str(format!("{s}{x}"))
@@ -95,11 +95,15 @@ pub(super) fn call(s: &str, name: &str, args: &[Value]) -> CallResult {
             Value::str(regex(re)?.replace(s, java_replacement(rep)?.as_str()))
         }
         ("matches", [re]) => {
-            let Some(re) = str_arg(re) else { return Ok(None) };
+            let Some(re) = str_arg(re) else {
+                return Ok(None);
+            };
             Value::Bool(regex(&format!("^(?:{re})$"))?.is_match(s))
         }
         ("split", [re]) => {
-            let Some(re) = str_arg(re) else { return Ok(None) };
+            let Some(re) = str_arg(re) else {
+                return Ok(None);
+            };
             Value::list(split(s, re)?.into_iter().map(Value::str).collect())
         }
         _ => return Ok(None),
@@ -112,7 +116,9 @@ fn substring(c: &[char], a: i64, b: Option<i64>) -> Result<Value, String> {
     if a < 0 || b > len || a > b {
         return Err(format!("begin {a}, end {b}, length {len}"));
     }
-    Ok(Value::str(c[a as usize..b as usize].iter().collect::<String>()))
+    Ok(Value::str(
+        c[a as usize..b as usize].iter().collect::<String>(),
+    ))
 }
 
 fn char_index(s: &str, byte: Option<usize>) -> i64 {
@@ -198,10 +204,7 @@ mod tests {
     #[test]
     fn split_drops_trailing_empties_like_java() {
         assert_eq!(split("a,b,,", ",").ok(), Some(vec!["a".into(), "b".into()]));
-        assert_eq!(
-            split(",a", ",").ok(),
-            Some(vec![String::new(), "a".into()])
-        );
+        assert_eq!(split(",a", ",").ok(), Some(vec![String::new(), "a".into()]));
     }
 
     #[test]
