@@ -12,6 +12,8 @@
 //!
 //! - `lexer`: the cursor and expression tokens (Velocity's lexical modes).
 //! - `parser`: text mode: text, references, directives, comments, whitespace gobbling.
+//! - `directive`: the block directives (`#if` chains, `#macro` definitions and calls).
+//! - `escape`: `\$ref` and `\#directive` escapes.
 //! - `expr`: expression mode: references, literals, operators.
 //! - `ast`: the closed enums the parser produces.
 //! - `render`: walks the tree against a `Context`.
@@ -27,7 +29,9 @@
 pub mod apigw;
 mod arith;
 pub mod ast;
+mod directive;
 mod error;
+mod escape;
 mod expr;
 pub mod json;
 mod lexer;

@@ -155,79 +155,6 @@ impl Parser<'_> {
         Ok((nodes, result.0, result.1))
     }
 
-    /// `\$ref` and `\#directive`: Velocity's escapes.
-    fn backslashes(&mut self, nodes: &mut Vec<Node>, text: &mut String) -> Result<(), VtlError> {
-        let start = self.cur.pos;
-        while self.cur.peek() == Some('\\') {
-            self.cur.pos += 1;
-        }
-        let count = self.cur.pos - start;
-        match self.cur.peek() {
-            Some('$') => {
-                let at = self.cur.pos;
-                match self.reference()? {
-                    Some(reference) => {
-                        flush(nodes, text);
-                        nodes.push(Node::EscapedRef {
-                            backslashes: count,
-                            reference,
-                        });
-                    }
-                    None => {
-                        self.cur.pos = at;
-                        text.push_str(&"\\".repeat(count));
-                    }
-                }
-            }
-            Some('#') => {
-                let save = self.cur.pos;
-                self.cur.pos += 1;
-                let braced = self.cur.eat('{');
-                let name = self.cur.directive_name();
-                let closed = !braced || self.cur.eat('}');
-                self.cur.pos = save;
-                let known = name.as_deref().is_some_and(|n| {
-                    matches!(
-                        n,
-                        "set"
-                            | "if"
-                            | "elseif"
-                            | "else"
-                            | "end"
-                            | "foreach"
-                            | "break"
-                            | "stop"
-                            | "define"
-                            | "macro"
-                            | "evaluate"
-                            | "parse"
-                            | "include"
-                    ) || self.macro_names.contains(n)
-                });
-                if known && closed {
-                    text.push_str(&"\\".repeat(count / 2));
-                    if count % 2 == 1 {
-                        // The directive is escaped: its name is text.
-                        self.cur.pos += 1;
-                        let from = self.cur.pos - 1;
-                        if braced {
-                            self.cur.pos += 1;
-                        }
-                        let _ = self.cur.directive_name();
-                        if braced {
-                            self.cur.pos += 1;
-                        }
-                        text.push_str(&self.cur.slice(from, self.cur.pos));
-                    }
-                } else {
-                    text.push_str(&"\\".repeat(count));
-                }
-            }
-            _ => text.push_str(&"\\".repeat(count)),
-        }
-        Ok(())
-    }
-
     /// Handles a `#`: comment, unparsed block, directive, macro call or literal `#`.
     fn hash(
         &mut self,
@@ -399,7 +326,7 @@ impl Parser<'_> {
         }
     }
 
-    fn open_paren(&mut self, directive: &str) -> Result<(), VtlError> {
+    pub(crate) fn open_paren(&mut self, directive: &str) -> Result<(), VtlError> {
         self.cur.skip_ws();
         if self.cur.eat('(') {
             Ok(())
@@ -409,7 +336,7 @@ impl Parser<'_> {
     }
 
     /// Reads the closing `)` of a directive and gobbles the rest of its line.
-    fn close_paren(&mut self, directive: &str) -> Result<(), VtlError> {
+    pub(crate) fn close_paren(&mut self, directive: &str) -> Result<(), VtlError> {
         match self.cur.next_token() {
             (Tok::RParen, _) => {
                 self.cur.gobble_line_end();
@@ -422,7 +349,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect_reference(&mut self) -> Result<Reference, VtlError> {
+    pub(crate) fn expect_reference(&mut self) -> Result<Reference, VtlError> {
         if self.cur.peek() != Some('$') {
             return Err(self.error("expected a reference"));
         }
@@ -431,96 +358,9 @@ impl Parser<'_> {
             None => Err(self.error("expected a reference")),
         }
     }
-
-    fn body_until_end(&mut self, start: usize, what: &str) -> Result<Vec<Node>, VtlError> {
-        let (body, term, at) = self.block()?;
-        match term {
-            Terminator::End => Ok(body),
-            Terminator::Eof => Err(self.error_at(start, format!("{what} without #end"))),
-            Terminator::Else | Terminator::ElseIf(_) => {
-                Err(self.error_at(at, format!("#else inside {what}")))
-            }
-        }
-    }
-
-    fn if_chain(&mut self, start: usize) -> Result<Node, VtlError> {
-        self.open_paren("if")?;
-        let mut cond = self.expr()?;
-        self.close_paren("if")?;
-        let mut branches = Vec::new();
-        loop {
-            let (body, term, at) = self.block()?;
-            branches.push((cond, body));
-            match term {
-                Terminator::End => {
-                    return Ok(Node::If {
-                        branches,
-                        otherwise: None,
-                    })
-                }
-                Terminator::ElseIf(next) => cond = next,
-                Terminator::Else => {
-                    let otherwise = self.body_until_end(at, "#else")?;
-                    return Ok(Node::If {
-                        branches,
-                        otherwise: Some(otherwise),
-                    });
-                }
-                Terminator::Eof => return Err(self.error_at(start, "#if without #end")),
-            }
-        }
-    }
-
-    fn macro_def(&mut self, start: usize) -> Result<(), VtlError> {
-        self.open_paren("macro")?;
-        self.cur.skip_ws();
-        let Some(name) = self.cur.directive_name() else {
-            return Err(self.error("expected a macro name"));
-        };
-        let mut params = Vec::new();
-        loop {
-            self.cur.skip_ws();
-            if self.cur.eat(',') {
-                continue;
-            }
-            if self.cur.eat(')') {
-                self.cur.gobble_line_end();
-                break;
-            }
-            let r = self.expect_reference()?;
-            params.push(r.name);
-        }
-        let body = self.body_until_end(start, "#macro")?;
-        self.macros.insert(
-            name,
-            Arc::new(MacroDef {
-                params,
-                body: Arc::new(body),
-            }),
-        );
-        Ok(())
-    }
-
-    /// Macro call arguments: separated by whitespace or commas, up to `)`.
-    fn call_args(&mut self) -> Result<Vec<Expr>, VtlError> {
-        let mut args = Vec::new();
-        loop {
-            match self.cur.peek_token() {
-                Tok::RParen => {
-                    self.cur.next_token();
-                    return Ok(args);
-                }
-                Tok::Comma => {
-                    self.cur.next_token();
-                }
-                Tok::Eof => return Err(self.error("unterminated macro call")),
-                _ => args.push(self.expr()?),
-            }
-        }
-    }
 }
 
-fn flush(nodes: &mut Vec<Node>, text: &mut String) {
+pub(crate) fn flush(nodes: &mut Vec<Node>, text: &mut String) {
     if !text.is_empty() {
         nodes.push(Node::Text(std::mem::take(text)));
     }

@@ -23,6 +23,9 @@ pub type ListRef = Rc<RefCell<Vec<Value>>>;
 /// A shared, mutable map (`java.util.LinkedHashMap`).
 pub type MapRef = Rc<RefCell<Map>>;
 
+/// The longest text `to_java_string` builds (64 MiB).
+const MAX_TEXT: usize = 64 * 1024 * 1024;
+
 /// An object supplied by the host (API Gateway's `$input`, `$util`).
 pub trait HostObject {
     /// The Java-ish class name, used in error messages.
@@ -117,15 +120,14 @@ impl Value {
     /// A `#define` block has no text without a renderer and yields `""` here.
     pub fn to_java_string(&self) -> String {
         let mut out = String::new();
-        self.write_java(&mut out, 0);
+        self.write_java(&mut out, &mut Vec::new());
         out
     }
 
-    fn write_java(&self, out: &mut String, depth: usize) {
-        // Self-containing collections print "(this Collection)" in Java; a depth cap does the
-        // same job of never recursing forever.
-        if depth > 64 {
-            out.push_str("(this Collection)");
+    fn write_java(&self, out: &mut String, open: &mut Vec<*const ()>) {
+        // Shared sub-lists can make the text exponentially long; stop at the budget (the
+        // renderer then fails on its output limit) instead of exhausting memory.
+        if out.len() > MAX_TEXT {
             return;
         }
         match self {
@@ -137,16 +139,30 @@ impl Value {
             Value::Double(d) => out.push_str(&java_double(*d)),
             Value::String(s) => out.push_str(s),
             Value::List(l) => {
+                let id = Rc::as_ptr(l) as *const ();
+                if open.contains(&id) {
+                    // What Java prints for a collection that contains itself.
+                    out.push_str("(this Collection)");
+                    return;
+                }
+                open.push(id);
                 out.push('[');
                 for (i, v) in l.borrow().iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    v.write_java(out, depth + 1);
+                    v.write_java(out, open);
                 }
                 out.push(']');
+                open.pop();
             }
             Value::Map(m) => {
+                let id = Rc::as_ptr(m) as *const ();
+                if open.contains(&id) {
+                    out.push_str("(this Map)");
+                    return;
+                }
+                open.push(id);
                 out.push('{');
                 for (i, (k, v)) in m.borrow().iter().enumerate() {
                     if i > 0 {
@@ -154,9 +170,10 @@ impl Value {
                     }
                     out.push_str(k);
                     out.push('=');
-                    v.write_java(out, depth + 1);
+                    v.write_java(out, open);
                 }
                 out.push('}');
+                open.pop();
             }
             Value::Block(_) => {}
             Value::Host(h) => match h.display() {
@@ -170,6 +187,15 @@ impl Value {
 
     /// Java `equals`, with Velocity's numeric widening (`1 == 1.0`).
     pub fn java_equals(&self, other: &Value) -> bool {
+        self.equals_at(other, 0)
+    }
+
+    fn equals_at(&self, other: &Value, depth: usize) -> bool {
+        // Two distinct self-containing collections would recurse forever (Java overflows its
+        // stack); give up as unequal instead.
+        if depth > 64 {
+            return false;
+        }
         match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -179,8 +205,14 @@ impl Value {
             }
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
                 let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.java_equals(y))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.equals_at(y, depth + 1))
             }
             (Value::Map(a), Value::Map(b)) => {
                 if Rc::ptr_eq(a, b) {
@@ -189,7 +221,7 @@ impl Value {
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len()
                     && a.iter()
-                        .all(|(k, v)| b.get(k).is_some_and(|w| v.java_equals(w)))
+                        .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_at(w, depth + 1)))
             }
             _ => false,
         }
@@ -286,5 +318,15 @@ mod tests {
             Value::list(vec![Value::str("x"), Value::Bool(true)]),
         );
         assert_eq!(Value::map(m).to_java_string(), "{a=1, b=[x, true]}");
+    }
+
+    #[test]
+    fn a_list_containing_itself_prints_like_java() {
+        let l = Value::list(vec![Value::Int(1)]);
+        if let Value::List(inner) = &l {
+            inner.borrow_mut().push(l.clone());
+        }
+        assert_eq!(l.to_java_string(), "[1, (this Collection)]");
+        assert!(l.java_equals(&l));
     }
 }

@@ -32,3 +32,23 @@ proptest! {
         render(&src, &body);
     }
 }
+
+/// Shared and self-containing collections neither hang nor overflow the stack.
+#[test]
+fn cyclic_and_exponential_values_terminate() {
+    let cases = [
+        "#set($a = [])#set($x = $a.add($a))$a #if($a == $a)same#end",
+        "#set($a = [])#set($x = $a.add($a))#set($b = [])#set($x = $b.add($b))#if($a == $b)eq#{else}ne#end",
+        "#set($m = {})#set($m.self = $m)$m",
+        "#set($l = [1])#foreach($i in [1..80])#set($l = [$l, $l])#end$l.size() $l",
+    ];
+    for src in cases {
+        let t = Template::parse("cycle.vm", src).expect("parses");
+        let req = RequestContext::default();
+        // Either output or a limit error; what matters is that it returns.
+        let _ = render_mapping_template(&t, &req);
+    }
+    let t = Template::parse("cycle.vm", "#set($m = {})#set($m.self = $m)$m").expect("parses");
+    let out = render_mapping_template(&t, &RequestContext::default()).expect("renders");
+    assert_eq!(out.body, "{self=(this Map)}");
+}
