@@ -7,7 +7,7 @@ use crate::logs::{self, EnvLog};
 use crate::runtime_api::{self, InitSignal, Invocation, RuntimeResult};
 use axum::body::Bytes;
 use std::process::{ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
@@ -50,6 +50,8 @@ pub(crate) struct Environment {
     pub pid: Option<u32>,
     pub log: Arc<EnvLog>,
     cold: AtomicBool,
+    /// The last high-water mark read while the process lived (a killed one has no /proc).
+    memory_mb: AtomicU64,
     invoke_tx: mpsc::Sender<Invocation>,
     exit_rx: watch::Receiver<Option<String>>,
     kill_tx: Mutex<Option<oneshot::Sender<()>>>,
@@ -181,6 +183,7 @@ impl Environment {
             pid,
             log,
             cold: AtomicBool::new(!provisioned),
+            memory_mb: AtomicU64::new(0),
             invoke_tx,
             exit_rx: exit_rx.clone(),
             kill_tx: Mutex::new(Some(kill_tx)),
@@ -266,6 +269,7 @@ impl Environment {
             Some(None) => RunOutcome::Crashed(self.exit_description().await),
             None => {
                 let elapsed = started.elapsed();
+                self.max_memory_mb();
                 self.kill().await;
                 RunOutcome::TimedOut(elapsed)
             }
@@ -307,7 +311,13 @@ impl Environment {
 
     /// Memory high-water mark of the process, for REPORT.
     pub(crate) fn max_memory_mb(&self) -> u64 {
-        logs::max_memory_mb(self.pid)
+        match logs::max_memory_mb(self.pid) {
+            0 => self.memory_mb.load(Ordering::Relaxed),
+            mb => {
+                self.memory_mb.store(mb, Ordering::Relaxed);
+                mb
+            }
+        }
     }
 }
 

@@ -26,6 +26,8 @@
 //! their two retries are logged and dropped (no DLQ or destinations); the async payload limit
 //! is 256 KB.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod environment;
 pub mod error;
