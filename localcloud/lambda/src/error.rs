@@ -137,3 +137,80 @@ impl IntoResponse for LambdaError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(error: LambdaError) -> (StatusCode, String, serde_json::Value) {
+        let body = error.body();
+        let response = error.into_response();
+        let code = response
+            .headers()
+            .get("x-amzn-ErrorType")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (response.status(), code, body)
+    }
+
+    #[test]
+    fn every_variant_has_its_aws_code_status_and_shape() {
+        let cases = [
+            (
+                LambdaError::ResourceNotFound {
+                    arn: "arn:aws:lambda:us-east-1:000000000000:function:f".to_owned(),
+                },
+                404,
+                "ResourceNotFoundException",
+                json!({"Type": "User", "Message": "Function not found: arn:aws:lambda:us-east-1:000000000000:function:f"}),
+            ),
+            (
+                LambdaError::InvalidRequestContent("expected value at line 1 column 1".to_owned()),
+                400,
+                "InvalidRequestContentException",
+                json!({"Type": "User", "message": "Could not parse request body into json: expected value at line 1 column 1"}),
+            ),
+            (
+                LambdaError::RequestTooLarge {
+                    limit: 6_291_456,
+                    operation: "InvokeFunction",
+                },
+                413,
+                "RequestTooLargeException",
+                json!({"Type": "User", "message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}),
+            ),
+            (
+                LambdaError::TooManyRequests {
+                    reason: ThrottleReason::ConcurrentInvocationLimitExceeded,
+                    retry_after_seconds: 1,
+                },
+                429,
+                "TooManyRequestsException",
+                json!({"Reason": "ConcurrentInvocationLimitExceeded", "Type": "User", "message": "Rate Exceeded.", "retryAfterSeconds": "1"}),
+            ),
+            (
+                LambdaError::InvalidParameterValue("bad".to_owned()),
+                400,
+                "InvalidParameterValueException",
+                json!({"Type": "User", "message": "bad"}),
+            ),
+            (
+                LambdaError::Service("broken".to_owned()),
+                500,
+                "ServiceException",
+                json!({"Type": "Service", "message": "broken"}),
+            ),
+        ];
+        for (error, status, code, body) in cases {
+            assert_eq!(
+                rendered(error),
+                (
+                    StatusCode::from_u16(status).expect("status"),
+                    code.to_owned(),
+                    body
+                )
+            );
+        }
+    }
+}

@@ -210,3 +210,100 @@ async fn init_error(
     state.signal_init(InitSignal::Failed { error_type, body });
     (StatusCode::ACCEPTED, json!({"status": "OK"}).to_string()).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    async fn post(app: &Router, uri: &str, body: &'static str) -> (StatusCode, serde_json::Value) {
+        let response = app
+            .clone()
+            .oneshot(Request::post(uri).body(Body::from(body)).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("json"))
+    }
+
+    #[tokio::test]
+    async fn next_hands_out_the_invocation_and_response_completes_it() {
+        let (tx, rx) = mpsc::channel(1);
+        let (init_tx, init_rx) = oneshot::channel();
+        let app = router(rx, init_tx);
+        let (reply, answer) = oneshot::channel();
+        tx.send(Invocation {
+            request_id: "req-1".to_owned(),
+            payload: Bytes::from_static(b"{\"n\":1}"),
+            deadline_ms: 42,
+            function_arn: "arn:aws:lambda:us-east-1:000000000000:function:f".to_owned(),
+            trace_id: "Root=1-0-0".to_owned(),
+            reply,
+        })
+        .await
+        .expect("send");
+        let next = app
+            .clone()
+            .oneshot(
+                Request::get("/2018-06-01/runtime/invocation/next")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        assert!(matches!(init_rx.await, Ok(InitSignal::Ready)));
+        let header = |name: &str| {
+            next.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            header("Lambda-Runtime-Aws-Request-Id").as_deref(),
+            Some("req-1")
+        );
+        assert_eq!(header("Lambda-Runtime-Deadline-Ms").as_deref(), Some("42"));
+        assert!(header("Lambda-Runtime-Invoked-Function-Arn").is_some());
+        assert!(header("Lambda-Runtime-Trace-Id").is_some());
+
+        let (status, _) = post(
+            &app,
+            "/2018-06-01/runtime/invocation/req-1/response",
+            "\"done\"",
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert!(matches!(answer.await, Ok(RuntimeResult::Response(body)) if body == "\"done\""));
+
+        let (status, body) =
+            post(&app, "/2018-06-01/runtime/invocation/req-1/response", "{}").await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "a request id completes once"
+        );
+        assert_eq!(body["errorType"], "InvalidRequestID");
+    }
+
+    #[tokio::test]
+    async fn init_error_reports_the_error_type() {
+        let (_tx, rx) = mpsc::channel(1);
+        let (init_tx, init_rx) = oneshot::channel();
+        let app = router(rx, init_tx);
+        let (status, _) = post(
+            &app,
+            "/2018-06-01/runtime/init/error",
+            r#"{"errorType":"Runtime.ImportModuleError","errorMessage":"no"}"#,
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert!(matches!(
+            init_rx.await,
+            Ok(InitSignal::Failed { error_type, .. }) if error_type == "Runtime.ImportModuleError"
+        ));
+    }
+}

@@ -393,3 +393,34 @@ async fn get_function_and_list_functions_describe_the_configuration() {
     let missing = call(&svc, Method::GET, "/2015-03-31/functions/ghost", &[], "").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn n_plus_one_http_calls_against_reserved_n_give_429s_and_no_5xx() {
+    const N: usize = 2;
+    let mut f = function("http-capped");
+    f.reserved_concurrency = Some(2);
+    let (svc, _logs) = service(vec![f]);
+    let calls: Vec<_> = (0..=N)
+        .map(|_| {
+            let svc = svc.clone();
+            tokio::spawn(async move { invoke(&svc, "http-capped", r#"{"sleep_ms":1500}"#).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        let answer = call.await.expect("task");
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(
+                answer.json()["Reason"],
+                "ReservedFunctionConcurrentInvocationLimitExceeded"
+            );
+        }
+        statuses.push(answer.status.as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 429),
+        "{statuses:?}"
+    );
+    svc.shutdown().await;
+}
