@@ -66,6 +66,9 @@ pub fn equals(left: &Value, right: &Value) -> bool {
         (Value::Int(_) | Value::Double(_), Value::Int(_) | Value::Double(_)) => {
             left.java_equals(right)
         }
+        (Value::List(_) | Value::JsonArray(_), Value::List(_) | Value::JsonArray(_)) => {
+            left.java_equals(right)
+        }
         _ if std::mem::discriminant(left) == std::mem::discriminant(right) => {
             left.java_equals(right)
         }

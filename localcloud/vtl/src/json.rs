@@ -7,17 +7,31 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::value::{Map, Value};
 
-/// Parses JSON text into a `Value`: integers become `Int`, other numbers `Double`.
+/// Parses JSON text into a `Value`: integers become `Int`, other numbers `Double`, arrays
+/// `List` (`ArrayList`).
 pub fn parse(text: &str) -> Result<Value, String> {
+    parse_with(text, false)
+}
+
+/// Parses JSON as API Gateway's json-smart does: objects become ordered maps and arrays
+/// `JsonArray`s, whose text form is JSON.
+pub fn parse_json_smart(text: &str) -> Result<Value, String> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, json_arrays: bool) -> Result<Value, String> {
     let mut de = serde_json::Deserializer::from_str(text);
     let v = (&mut de)
-        .deserialize_any(ValueVisitor)
+        .deserialize_any(ValueVisitor { json_arrays })
         .map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
     Ok(v)
 }
 
-struct ValueVisitor;
+#[derive(Clone, Copy)]
+struct ValueVisitor {
+    json_arrays: bool,
+}
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -48,27 +62,31 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(Seed)? {
+        while let Some(v) = seq.next_element_seed(Seed(self))? {
             items.push(v);
         }
-        Ok(Value::list(items))
+        Ok(if self.json_arrays {
+            Value::JsonArray(std::rc::Rc::new(std::cell::RefCell::new(items)))
+        } else {
+            Value::list(items)
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut m = Map::new();
         while let Some(k) = access.next_key::<String>()? {
-            let v = access.next_value_seed(Seed)?;
+            let v = access.next_value_seed(Seed(self))?;
             m.insert(k, v);
         }
         Ok(Value::map(m))
     }
 }
 
-struct Seed;
+struct Seed(ValueVisitor);
 
 impl<'de> de::DeserializeSeed<'de> for Seed {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_any(self.0)
     }
 }
 
@@ -92,7 +110,7 @@ fn write(v: &Value, out: &mut String, depth: usize) {
         }
         Value::Double(_) => out.push_str("null"),
         Value::String(s) => quote(s, out),
-        Value::List(l) => {
+        Value::List(l) | Value::JsonArray(l) => {
             out.push('[');
             for (i, item) in l.borrow().iter().enumerate() {
                 if i > 0 {

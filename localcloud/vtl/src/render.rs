@@ -201,7 +201,7 @@ impl<'t, 'c> Renderer<'t, 'c> {
         _pos: usize,
     ) -> Result<Flow, VtlError> {
         let items: Vec<Value> = match self.eval(iterable)? {
-            Value::List(l) => l.borrow().clone(),
+            Value::List(l) | Value::JsonArray(l) => l.borrow().clone(),
             Value::Map(m) => m.borrow().values().cloned().collect(),
             _ => Vec::new(),
         };
@@ -298,7 +298,7 @@ impl<'t, 'c> Renderer<'t, 'c> {
                 let key = self.eval(e)?.to_java_string();
                 m.borrow_mut().insert(key, v);
             }
-            (Accessor::Index(e), Value::List(l)) => {
+            (Accessor::Index(e), Value::List(l) | Value::JsonArray(l)) => {
                 let i = self.eval(e)?.as_i64();
                 let mut l = l.borrow_mut();
                 match i

@@ -54,8 +54,12 @@ pub enum Value {
     Double(f64),
     /// `java.lang.String`.
     String(String),
-    /// `java.util.List`.
+    /// `java.util.List` (an `ArrayList`).
     List(ListRef),
+    /// A list parsed from JSON by API Gateway (json-smart's `JSONArray`): a `List` in every
+    /// way except that its `toString()` is compact JSON, so `$input.path('$.a')` of
+    /// `[{"c":5}]` renders `[{"c":5}]`, not `[{c=5}]`.
+    JsonArray(ListRef),
     /// `java.util.Map`.
     Map(MapRef),
     /// A `#define` block: rendered lazily, each time it is referenced.
@@ -110,6 +114,7 @@ impl Value {
             Value::Double(_) => "Double",
             Value::String(_) => "String",
             Value::List(_) => "ArrayList",
+            Value::JsonArray(_) => "JSONArray",
             Value::Map(_) => "LinkedHashMap",
             Value::Block(_) => "Block",
             Value::Host(h) => h.type_name(),
@@ -156,6 +161,7 @@ impl Value {
                 out.push(']');
                 open.pop();
             }
+            Value::JsonArray(_) => out.push_str(&crate::json::to_json(self)),
             Value::Map(m) => {
                 let id = Rc::as_ptr(m) as *const ();
                 if open.contains(&id) {
@@ -204,7 +210,7 @@ impl Value {
                 self.as_f64() == other.as_f64()
             }
             (Value::String(a), Value::String(b)) => a == b,
-            (Value::List(a), Value::List(b)) => {
+            (Value::List(a) | Value::JsonArray(a), Value::List(b) | Value::JsonArray(b)) => {
                 if Rc::ptr_eq(a, b) {
                     return true;
                 }
@@ -224,6 +230,14 @@ impl Value {
                         .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_at(w, depth + 1)))
             }
             _ => false,
+        }
+    }
+
+    /// The list behind a `List` or `JsonArray`.
+    pub fn as_list(&self) -> Option<&ListRef> {
+        match self {
+            Value::List(l) | Value::JsonArray(l) => Some(l),
+            _ => None,
         }
     }
 

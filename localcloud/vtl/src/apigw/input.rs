@@ -39,7 +39,7 @@ impl Input {
                 if self.body.trim().is_empty() {
                     Ok(Value::map(Map::new()))
                 } else {
-                    json::parse(&self.body)
+                    json::parse_json_smart(&self.body)
                         .map_err(|e| format!("Unable to parse the body as JSON: {e}"))
                 }
             })
@@ -67,7 +67,8 @@ impl Input {
         Value::map(m)
     }
 
-    /// `$input.params(name)`: path, then query string, then header (headers match in any case).
+    /// `$input.params(name)`: path, then query string, then header (headers match in any case);
+    /// `""` when there is none.
     fn param(&self, name: &str) -> Value {
         let exact = |pairs: &[(String, String)]| {
             pairs
@@ -84,7 +85,8 @@ impl Input {
                     .find(|(k, _)| k.eq_ignore_ascii_case(name))
                     .map(|(_, v)| v.clone())
             })
-            .map_or(Value::Null, Value::String)
+            // A missing parameter is "" (not null), so `#if($input.params('x') != "")` works.
+            .map_or_else(|| Value::str(""), Value::String)
     }
 }
 

@@ -4,6 +4,9 @@
 //! A definite path (no wildcard, deep scan, slice or union) yields one value or nothing; an
 //! indefinite path yields a list of every match, as Jayway does.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +39,7 @@ pub fn select(root: &Value, path: &str) -> Result<Option<Value>, String> {
     if definite {
         Ok(current.into_iter().next())
     } else {
-        Ok(Some(Value::list(current)))
+        Ok(Some(Value::JsonArray(Rc::new(RefCell::new(current)))))
     }
 }
 
@@ -55,7 +58,7 @@ fn apply(step: &Step, v: &Value, out: &mut Vec<Value>, depth: usize) {
             }
         }
         Step::Index(i) => {
-            if let Value::List(l) = v {
+            if let Some(l) = v.as_list() {
                 let l = l.borrow();
                 let i = if *i < 0 { l.len() as i64 + i } else { *i };
                 if let Some(x) = usize::try_from(i).ok().and_then(|i| l.get(i)) {
@@ -69,7 +72,7 @@ fn apply(step: &Step, v: &Value, out: &mut Vec<Value>, depth: usize) {
             }
         }
         Step::Slice(from, to) => {
-            if let Value::List(l) = v {
+            if let Some(l) = v.as_list() {
                 let l = l.borrow();
                 let len = l.len() as i64;
                 let norm = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
@@ -84,7 +87,7 @@ fn apply(step: &Step, v: &Value, out: &mut Vec<Value>, depth: usize) {
         }
         Step::Wildcard => match v {
             Value::Map(m) => out.extend(m.borrow().values().cloned()),
-            Value::List(l) => out.extend(l.borrow().iter().cloned()),
+            Value::List(l) | Value::JsonArray(l) => out.extend(l.borrow().iter().cloned()),
             _ => {}
         },
         Step::Deep(name) => {
@@ -111,7 +114,7 @@ fn apply(step: &Step, v: &Value, out: &mut Vec<Value>, depth: usize) {
 fn children(v: &Value) -> Vec<Value> {
     match v {
         Value::Map(m) => m.borrow().values().cloned().collect(),
-        Value::List(l) => l.borrow().clone(),
+        Value::List(l) | Value::JsonArray(l) => l.borrow().clone(),
         _ => Vec::new(),
     }
 }

@@ -29,7 +29,7 @@ impl HostObject for Util {
         let s = arg.to_java_string();
         Ok(Some(match name {
             "escapeJavaScript" => Value::String(escape_javascript(&s)),
-            "parseJson" => json::parse(&s).map_err(|e| format!("Invalid JSON: {e}"))?,
+            "parseJson" => json::parse_json_smart(&s).map_err(|e| format!("Invalid JSON: {e}"))?,
             "urlEncode" => Value::String(url_encode(&s)),
             "urlDecode" => Value::String(url_decode(&s)?),
             "base64Encode" => {

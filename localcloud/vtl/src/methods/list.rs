@@ -46,7 +46,7 @@ pub(super) fn call(list: &ListRef, name: &str, args: &[Value]) -> CallResult {
             // `void add(int, E)`: Java returns nothing, so the reference renders as null.
             Value::Null
         }
-        ("addAll", [Value::List(other)]) => {
+        ("addAll", [Value::List(other) | Value::JsonArray(other)]) => {
             let items = other.borrow().clone();
             list.borrow_mut().extend(items);
             Value::Bool(true)

@@ -23,7 +23,7 @@ pub fn call(v: &Value, name: &str, args: &[Value]) -> CallResult {
     }
     match v {
         Value::String(s) => string::call(s, name, args),
-        Value::List(l) => list::call(l, name, args),
+        Value::List(l) | Value::JsonArray(l) => list::call(l, name, args),
         Value::Map(m) => map::call(m, name, args),
         Value::Int(_) | Value::Double(_) => number::call(v, name, args),
         Value::Bool(b) => Ok(match (name, args) {
@@ -60,7 +60,7 @@ pub fn property(v: &Value, name: &str) -> Value {
 /// `$v[key]`: a list element, a map entry, or (as Velocity 1.7 does) `get(key)`.
 pub fn index(v: &Value, key: &Value) -> Result<Value, String> {
     match (v, key) {
-        (Value::List(l), Value::Int(i)) => {
+        (Value::List(l) | Value::JsonArray(l), Value::Int(i)) => {
             let l = l.borrow();
             let len = l.len() as i64;
             // Velocity 1.7 counts negative indexes from the end.
