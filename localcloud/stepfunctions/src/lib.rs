@@ -1,0 +1,45 @@
+//! The Amazon States Language interpreter of the local cloud (JSONPath mode).
+//!
+//! # Layout
+//!
+//! - [`validate`]: parse and validate a definition (`InvalidDefinition` with AWS's diagnostic
+//!   codes and locations).
+//! - [`state`]: the typed model, one module per state type (`pass`, `task`, `choice`, `wait`,
+//!   `fail`, `parallel`, `map`) plus `retry` (Retry and Catch).
+//! - [`field`]: input/output processing: `input_output` (InputPath, OutputPath), `parameters`
+//!   (payload templates: Parameters, ResultSelector, ItemSelector), `result_path`.
+//! - [`path`]: reference paths (our reader and writer) and JSONPath queries (`jsonpath-rust`).
+//! - [`intrinsic`]: `parser` for `States.X(...)` calls and `functions` evaluating them.
+//! - [`context`]: the context object `$$`.
+//! - [`interpreter`] (private): the state loop, Retry/Catch, payload limits.
+//! - [`execution`]: run one execution; status, output, error/cause, history.
+//! - [`history`]: AWS-shaped history events.
+//! - [`task`]: the [`TaskExecutor`] seam to Lambda, DynamoDB and other integrations.
+//! - [`clock`]: the injected [`Clock`] for Wait, retry delays and timeouts.
+//! - [`error`]: diagnostics and `States.*` errors.
+//! - `fields` (private): reading definition JSON with diagnostics.
+//!
+//! JSONata mode (`QueryLanguage: JSONata`), variables (`Assign`) and Distributed Map are
+//! rejected at validation with the named code `LOCALCLOUD_NOT_EMULATED`.
+
+pub mod clock;
+pub mod context;
+pub mod error;
+pub mod execution;
+pub mod field;
+mod fields;
+pub mod history;
+pub mod interpreter;
+pub mod intrinsic;
+pub mod path;
+pub mod state;
+pub mod task;
+pub mod validate;
+
+pub use clock::{Clock, TokioClock};
+pub use error::{Diagnostic, InvalidDefinition, StatesError};
+pub use execution::{execute, ExecutionOptions, ExecutionOutcome, ExecutionStatus};
+pub use history::HistoryEvent;
+pub use state::StateMachine;
+pub use task::{TaskContext, TaskError, TaskExecutor};
+pub use validate::parse_definition;

@@ -1,0 +1,40 @@
+//! The seam between the engine and the services a Task calls. The engine owns ASL semantics
+//! (paths, retries, timeouts, history); a [`TaskExecutor`] owns what a `Resource` does. The
+//! local cloud implements it with its Lambda and DynamoDB services; tests use small tables of
+//! canned results.
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+/// What the executor learns about the call besides resource and input.
+#[derive(Debug, Clone)]
+pub struct TaskContext {
+    /// The Task state's name.
+    pub state_name: String,
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// `$$.Task.Token` for `.waitForTaskToken` resources.
+    pub task_token: Option<String>,
+    /// Effective `TimeoutSeconds` (the engine enforces it; executors may pass it on).
+    pub timeout_seconds: Option<u64>,
+    /// Effective `HeartbeatSeconds`; an executor that tracks heartbeats reports
+    /// `States.HeartbeatTimeout` itself.
+    pub heartbeat_seconds: Option<u64>,
+    /// `$$.State.RetryCount`.
+    pub retry_count: u32,
+}
+
+/// A failed task: the error name Retry/Catch match on, and its cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    /// e.g. `Lambda.TooManyRequestsException`, a function's `errorType`, `States.TaskFailed`.
+    pub error: String,
+    /// Cause text.
+    pub cause: String,
+}
+
+/// Executes Task resources.
+pub trait TaskExecutor: Send + Sync {
+    /// Runs `resource` with the effective input; returns the raw result.
+    fn execute<'a>(&'a self, resource: &'a str, input: Value, ctx: TaskContext) -> BoxFuture<'a, Result<Value, TaskError>>;
+}
