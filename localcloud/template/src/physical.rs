@@ -44,7 +44,9 @@ pub fn name_property(resource_type: &str) -> Option<&'static str> {
     Some(match resource_type {
         "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" => "TableName",
         "AWS::Serverless::Function" | "AWS::Lambda::Function" => "FunctionName",
-        "AWS::Serverless::StateMachine" | "AWS::StepFunctions::StateMachine" => "StateMachineName",
+        // SAM's state machine calls it `Name`; the CloudFormation resource `StateMachineName`.
+        "AWS::Serverless::StateMachine" => "Name",
+        "AWS::StepFunctions::StateMachine" => "StateMachineName",
         "AWS::S3::Bucket" => "BucketName",
         "AWS::SQS::Queue" => "QueueName",
         "AWS::IAM::Role" => "RoleName",

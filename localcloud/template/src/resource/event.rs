@@ -60,6 +60,17 @@ pub struct StreamSource {
     pub filter_patterns: Vec<String>,
     /// `Enabled` (default true).
     pub enabled: bool,
+    /// `DestinationConfig.OnFailure.Destination`: where discarded batches are described.
+    pub on_failure: Option<FailureDestination>,
+}
+
+/// Where a stream event source mapping sends a record of a batch it gave up on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureDestination {
+    /// `Type` (SAM: `SQS` or `SNS`; it only decides which permission SAM adds).
+    pub destination_type: Option<String>,
+    /// `Destination`: the queue or topic ARN.
+    pub arn: String,
 }
 
 /// An SQS event source mapping.
@@ -130,6 +141,7 @@ pub(super) fn build(p: &Props<'_>) -> Result<Event> {
             report_batch_item_failures: report_failures(&props)?,
             filter_patterns: filters(&props)?,
             enabled: props.bool("Enabled")?.unwrap_or(true),
+            on_failure: on_failure(&props)?,
         }),
         "SQS" => Event::Sqs(SqsSource {
             queue_arn: props.req_string("Queue")?,
@@ -164,6 +176,25 @@ fn report_failures(p: &Props<'_>) -> Result<bool> {
         });
     }
     Ok(!types.is_empty())
+}
+
+fn on_failure(p: &Props<'_>) -> Result<Option<FailureDestination>> {
+    let Some(dc) = p.child("DestinationConfig")? else {
+        return Ok(None);
+    };
+    let dest = match dc.child("OnFailure")? {
+        None => None,
+        Some(f) => {
+            let d = FailureDestination {
+                destination_type: f.one_of("Type", &["SQS", "SNS"])?,
+                arn: f.req_string("Destination")?,
+            };
+            f.finish()?;
+            Some(d)
+        }
+    };
+    dc.finish()?;
+    Ok(dest)
 }
 
 fn filters(p: &Props<'_>) -> Result<Vec<String>> {

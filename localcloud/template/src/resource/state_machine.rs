@@ -48,7 +48,7 @@ pub struct StateMachine {
 }
 
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<StateMachine> {
-    p.ignore(&["Role", "Policies", "RolePath", "PermissionsBoundary", "Tags", "PropagateTags", "Tracing", "StateMachineName", "AutoPublishAlias", "DeploymentPreference", "UseAliasAsEventTarget"]);
+    p.ignore(&["Role", "Policies", "RolePath", "PermissionsBoundary", "Tags", "PropagateTags", "Tracing", "Name", "AutoPublishAlias", "DeploymentPreference", "UseAliasAsEventTarget"]);
     let machine_type = match p.one_of("Type", &["STANDARD", "EXPRESS"])?.as_deref() {
         Some("EXPRESS") => StateMachineType::Express,
         _ => StateMachineType::Standard,
