@@ -35,7 +35,7 @@ mod escape;
 mod expr;
 pub mod json;
 mod lexer;
-mod methods;
+pub(crate) mod methods;
 mod parser;
 mod render;
 mod value;

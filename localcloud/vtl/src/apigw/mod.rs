@@ -4,11 +4,13 @@
 //! - `util`: `$util.escapeJavaScript()`, `parseJson()`, `urlEncode()`, `urlDecode()`,
 //!   `base64Encode()`, `base64Decode()`.
 //! - `jsonpath`: the JSONPath subset behind `$input.json`/`$input.path`.
+//! - `claims`: `$context.authorizer.claims`, readable claim by claim, rendering as nothing.
 //!
 //! `$context` is a nested map the caller builds (requestId, identity, authorizer.claims...);
 //! `$context.responseOverride` and `$context.requestOverride` are writable and come back in
 //! [`Overrides`]. `$stageVariables` is a map. Null references render as nothing, as on AWS.
 
+mod claims;
 pub mod input;
 pub mod jsonpath;
 pub mod util;
@@ -98,6 +100,20 @@ fn read_pairs(parent: &Value, key: &str) -> Vec<(String, String)> {
     }
 }
 
+/// Replaces `authorizer.claims` with the host object that renders as nothing.
+fn wrap_claims(context: &Value) {
+    let Value::Map(c) = context else { return };
+    let authorizer = c.borrow().get("authorizer").cloned();
+    let Some(Value::Map(a)) = authorizer else {
+        return;
+    };
+    let claims = a.borrow().get("claims").cloned();
+    if let Some(Value::Map(m)) = claims {
+        a.borrow_mut()
+            .insert("claims".into(), Value::Host(Rc::new(claims::Claims(m))));
+    }
+}
+
 /// Builds the variables API Gateway gives a template for `req`.
 pub fn context_for(req: &RequestContext) -> Context {
     let mut ctx = Context::new();
@@ -116,6 +132,7 @@ pub fn context_for(req: &RequestContext) -> Context {
         v @ Value::Map(_) => v,
         _ => Value::map(Map::new()),
     };
+    wrap_claims(&context);
     let response = ensure_map(&context, "responseOverride");
     ensure_map(&response, "header");
     let request = ensure_map(&context, "requestOverride");
