@@ -11,7 +11,10 @@ use crate::intrinsic::Resolver;
 
 /// Evaluates every condition. `r` resolves `Ref`/`FindInMap` inside `Fn::Equals` (it has no
 /// conditions itself: `Fn::If` is not allowed in conditions).
-pub(crate) fn evaluate(section: Option<&Value>, r: &Resolver<'_>) -> Result<BTreeMap<String, bool>> {
+pub(crate) fn evaluate(
+    section: Option<&Value>,
+    r: &Resolver<'_>,
+) -> Result<BTreeMap<String, bool>> {
     let empty = serde_json::Map::new();
     let declared = match section {
         None | Some(Value::Null) => &empty,
@@ -66,10 +69,12 @@ impl Eval<'_, '_> {
     }
 
     fn expr(&mut self, v: &Value, at: &str) -> Result<bool> {
-        let map = v
-            .as_object()
-            .filter(|m| m.len() == 1)
-            .ok_or_else(|| malformed(at, "a condition is one of Fn::Equals/And/Or/Not or Condition"))?;
+        let map = v.as_object().filter(|m| m.len() == 1).ok_or_else(|| {
+            malformed(
+                at,
+                "a condition is one of Fn::Equals/And/Or/Not or Condition",
+            )
+        })?;
         let Some((key, arg)) = map.iter().next() else {
             return Err(malformed(at, "empty condition"));
         };
@@ -110,7 +115,10 @@ impl Eval<'_, '_> {
                     values.iter().any(|v| *v)
                 })
             }
-            _ => Err(malformed(&at, format!("`{key}` is not a condition function"))),
+            _ => Err(malformed(
+                &at,
+                format!("`{key}` is not a condition function"),
+            )),
         }
     }
 }
@@ -133,7 +141,14 @@ mod tests {
     fn eval(yaml: &str) -> Result<BTreeMap<String, bool>> {
         let f = Fixture::new();
         let none = BTreeMap::new();
-        let r = Resolver::new(&f.stack, &f.params, &none, Some(&f.mappings), &f.resources, &CloudFormationNames);
+        let r = Resolver::new(
+            &f.stack,
+            &f.params,
+            &none,
+            Some(&f.mappings),
+            &f.resources,
+            &CloudFormationNames,
+        );
         let v = crate::yaml::parse_str(yaml, std::path::Path::new("t.yaml"))?;
         evaluate(Some(&v), &r)
     }
@@ -149,7 +164,9 @@ mod tests {
              FromMap: !Equals [!FindInMap [Sizes, dev, Memory], 128]\n",
         )
         .expect("evaluates");
-        assert!(c["IsDev"] && !c["IsProd"] && c["NotProd"] && c["Both"] && c["Either"] && c["FromMap"]);
+        assert!(
+            c["IsDev"] && !c["IsProd"] && c["NotProd"] && c["Both"] && c["Either"] && c["FromMap"]
+        );
     }
 
     #[test]

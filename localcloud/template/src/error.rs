@@ -67,7 +67,9 @@ pub enum TemplateError {
         message: String,
     },
     /// A parameter override names a parameter the template does not declare.
-    #[error("unknown parameter `{name}` in parameter overrides (the template declares: {declared})")]
+    #[error(
+        "unknown parameter `{name}` in parameter overrides (the template declares: {declared})"
+    )]
     UnknownParameter {
         /// The name given.
         name: String,
@@ -123,7 +125,9 @@ pub enum TemplateError {
         name: String,
     },
     /// `Fn::GetAtt` of an attribute the resource type does not have (or the local cloud cannot give).
-    #[error("{at}: resource `{logical_id}` ({resource_type}) has no attribute `{attribute}` locally")]
+    #[error(
+        "{at}: resource `{logical_id}` ({resource_type}) has no attribute `{attribute}` locally"
+    )]
     UnknownAttribute {
         /// Dotted path in the template.
         at: String,
@@ -159,7 +163,9 @@ pub enum TemplateError {
         resource_type: String,
     },
     /// A property that would change behaviour and that the local model does not understand.
-    #[error("{path}: property not supported locally (it would change behaviour, so it is not ignored)")]
+    #[error(
+        "{path}: property not supported locally (it would change behaviour, so it is not ignored)"
+    )]
     UnsupportedProperty {
         /// Dotted path of the property.
         path: String,

@@ -45,8 +45,12 @@ pub(crate) fn apply(globals: &Value, resources: &mut Map<String, Value>) -> Resu
             if resource.get("Type").and_then(Value::as_str) != Some(ty) {
                 continue;
             }
-            let Some(obj) = resource.as_object_mut() else { continue };
-            let local = obj.remove("Properties").unwrap_or(Value::Object(Map::new()));
+            let Some(obj) = resource.as_object_mut() else {
+                continue;
+            };
+            let local = obj
+                .remove("Properties")
+                .unwrap_or(Value::Object(Map::new()));
             obj.insert("Properties".to_string(), merge(props, local));
         }
     }
@@ -57,9 +61,7 @@ pub(crate) fn apply(globals: &Value, resources: &mut Map<String, Value>) -> Resu
 fn merge(global: &Value, local: Value) -> Value {
     let is_map = |v: &Value| v.is_object() && as_intrinsic(v).is_none();
     match (global, local) {
-        (Value::Array(g), Value::Array(l)) => {
-            Value::Array(g.iter().cloned().chain(l).collect())
-        }
+        (Value::Array(g), Value::Array(l)) => Value::Array(g.iter().cloned().chain(l).collect()),
         (g, Value::Object(l)) if is_map(g) && as_intrinsic(&Value::Object(l.clone())).is_none() => {
             let mut out = g.as_object().cloned().unwrap_or_default();
             for (k, v) in l {

@@ -26,7 +26,11 @@ pub(crate) fn expand(v: Value, dir: &Path, at: &str, depth: usize) -> Result<Val
                     return Ok(content);
                 }
                 let Value::Object(extra) = content else {
-                    return Err(include_error(&tat, &transform, "the included file must be a mapping when Fn::Transform has sibling keys"));
+                    return Err(include_error(
+                        &tat,
+                        &transform,
+                        "the included file must be a mapping when Fn::Transform has sibling keys",
+                    ));
                 };
                 for (k, v) in extra {
                     map.entry(k).or_insert(v);
@@ -72,15 +76,30 @@ fn load(transform: &Value, dir: &Path, at: &str, depth: usize) -> Result<(Value,
     let location = transform
         .pointer("/Parameters/Location")
         .and_then(Value::as_str)
-        .ok_or_else(|| include_error(at, transform, "Parameters.Location must be a literal string"))?;
+        .ok_or_else(|| {
+            include_error(
+                at,
+                transform,
+                "Parameters.Location must be a literal string",
+            )
+        })?;
     if location.contains("://") {
-        return Err(include_error(at, transform, "only local paths (relative to the template) can be included locally"));
+        return Err(include_error(
+            at,
+            transform,
+            "only local paths (relative to the template) can be included locally",
+        ));
     }
     if depth > 16 {
-        return Err(include_error(at, transform, "includes nested more than 16 deep (a cycle?)"));
+        return Err(include_error(
+            at,
+            transform,
+            "includes nested more than 16 deep (a cycle?)",
+        ));
     }
     let path = dir.join(location);
-    let content = crate::yaml::read_file(&path).map_err(|e| include_error(at, transform, &e.to_string()))?;
+    let content =
+        crate::yaml::read_file(&path).map_err(|e| include_error(at, transform, &e.to_string()))?;
     let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((content, file_dir))
 }
@@ -99,15 +118,25 @@ mod tests {
             "openapi: 3.0.1\npaths: {}\nx-inner:\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: part.json}}\n",
         )
         .expect("write");
-        std::fs::write(dir.path().join("api/part.json"), r#"{"k": {"Fn::Sub": "${AWS::Region}"}}"#).expect("write");
+        std::fs::write(
+            dir.path().join("api/part.json"),
+            r#"{"k": {"Fn::Sub": "${AWS::Region}"}}"#,
+        )
+        .expect("write");
         let v = json!({
             "Body": {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "api/openapi.yaml"}}},
             "Merged": {"own": 1, "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "api/part.json"}}}
         });
         let out = expand(v, dir.path(), "Resources", 0).expect("expands");
         assert_eq!(out["Body"]["openapi"], json!("3.0.1"));
-        assert_eq!(out["Body"]["x-inner"], json!({"k": {"Fn::Sub": "${AWS::Region}"}}));
-        assert_eq!(out["Merged"], json!({"own": 1, "k": {"Fn::Sub": "${AWS::Region}"}}));
+        assert_eq!(
+            out["Body"]["x-inner"],
+            json!({"k": {"Fn::Sub": "${AWS::Region}"}})
+        );
+        assert_eq!(
+            out["Merged"],
+            json!({"own": 1, "k": {"Fn::Sub": "${AWS::Region}"}})
+        );
     }
 
     #[test]
@@ -115,7 +144,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let inc = |loc: &str| json!({"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": loc}}});
         let err = expand(inc("nope.yaml"), dir.path(), "X", 0).expect_err("missing");
-        assert!(matches!(err, TemplateError::Include { ref location, .. } if location == "nope.yaml"));
+        assert!(
+            matches!(err, TemplateError::Include { ref location, .. } if location == "nope.yaml")
+        );
         assert!(expand(inc("s3://b/k.yaml"), dir.path(), "X", 0).is_err());
         let other = json!({"Fn::Transform": {"Name": "AWS::LanguageExtensions"}});
         assert!(matches!(

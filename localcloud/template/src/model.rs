@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{malformed, Result, TemplateError};
-use crate::intrinsic::{ResourceDecl, Resolver};
+use crate::intrinsic::{Resolver, ResourceDecl};
 use crate::parameters::ParameterValue;
 use crate::physical::{CloudFormationNames, PhysicalIds};
 use crate::resource::function::Function;
@@ -88,7 +88,11 @@ impl Model {
     }
 
     /// Loads `path`, asking `physical` for what `Ref`/`Fn::GetAtt` give for resources.
-    pub fn load_with(path: &Path, options: &LoadOptions, physical: &dyn PhysicalIds) -> Result<Self> {
+    pub fn load_with(
+        path: &Path,
+        options: &LoadOptions,
+        physical: &dyn PhysicalIds,
+    ) -> Result<Self> {
         let doc = crate::yaml::read_file(path)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Self::from_value(doc, path, &dir, options, physical)
@@ -117,12 +121,20 @@ impl Model {
         }
         let sam = check_transform(doc.get("Transform"))?;
         let stack = &options.stack;
-        let parameters = crate::parameters::resolve(doc.get("Parameters"), &options.parameter_overrides)?;
+        let parameters =
+            crate::parameters::resolve(doc.get("Parameters"), &options.parameter_overrides)?;
         let no_conditions = BTreeMap::new();
         let no_resources = BTreeMap::new();
         let mappings = doc.get("Mappings").cloned();
         let conditions = {
-            let r = Resolver::new(stack, &parameters, &no_conditions, mappings.as_ref(), &no_resources, physical);
+            let r = Resolver::new(
+                stack,
+                &parameters,
+                &no_conditions,
+                mappings.as_ref(),
+                &no_resources,
+                physical,
+            );
             crate::conditions::evaluate(doc.get("Conditions"), &r)?
         };
         let mut raw = match doc.remove("Resources") {
@@ -132,21 +144,42 @@ impl Model {
         match (doc.get("Globals"), sam) {
             (Some(g), true) => crate::globals::apply(g, &mut raw)?,
             (Some(_), false) => {
-                return Err(malformed("Globals", format!("needs `Transform: {SAM_TRANSFORM}`")))
+                return Err(malformed(
+                    "Globals",
+                    format!("needs `Transform: {SAM_TRANSFORM}`"),
+                ))
             }
             (None, _) => {}
         }
         let raw = keep_by_condition(raw, &conditions)?;
-        let decls = declarations(&raw, stack, &parameters, &conditions, mappings.as_ref(), physical)?;
-        let r = Resolver::new(stack, &parameters, &conditions, mappings.as_ref(), &decls, physical);
+        let decls = declarations(
+            &raw,
+            stack,
+            &parameters,
+            &conditions,
+            mappings.as_ref(),
+            physical,
+        )?;
+        let r = Resolver::new(
+            stack,
+            &parameters,
+            &conditions,
+            mappings.as_ref(),
+            &decls,
+            physical,
+        );
         let mut resources = Vec::new();
         let mut not_emulated = Vec::new();
         for (id, body) in &raw {
-            let ty = decls.get(id).map(|d| d.resource_type.clone()).unwrap_or_default();
-            let kind = resource::classify(&ty).ok_or_else(|| TemplateError::UnknownResourceType {
-                logical_id: id.clone(),
-                resource_type: ty.clone(),
-            })?;
+            let ty = decls
+                .get(id)
+                .map(|d| d.resource_type.clone())
+                .unwrap_or_default();
+            let kind =
+                resource::classify(&ty).ok_or_else(|| TemplateError::UnknownResourceType {
+                    logical_id: id.clone(),
+                    resource_type: ty.clone(),
+                })?;
             check_depends_on(id, body, &raw)?;
             let props = match body.get("Properties") {
                 Some(p) => r.resolve(p, &format!("Resources.{id}.Properties"))?,
@@ -178,7 +211,10 @@ impl Model {
         let outputs = outputs(doc.get("Outputs"), &r, &conditions)?;
         Ok(Model {
             path: path.to_path_buf(),
-            description: doc.get("Description").and_then(Value::as_str).map(str::to_string),
+            description: doc
+                .get("Description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             stack: stack.clone(),
             parameters,
             conditions,
@@ -233,20 +269,34 @@ fn check_transform(t: Option<&Value>) -> Result<bool> {
     Ok(sam)
 }
 
-fn keep_by_condition(raw: Map<String, Value>, conditions: &BTreeMap<String, bool>) -> Result<Map<String, Value>> {
+fn keep_by_condition(
+    raw: Map<String, Value>,
+    conditions: &BTreeMap<String, bool>,
+) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for (id, body) in raw {
         let at = format!("Resources.{id}");
-        let obj = body.as_object().ok_or_else(|| malformed(&at, "must be a mapping"))?;
-        if let Some(key) = obj.keys().find(|k| !RESOURCE_ATTRIBUTES.contains(&k.as_str())) {
-            return Err(TemplateError::UnsupportedProperty { path: format!("{at}.{key}") });
+        let obj = body
+            .as_object()
+            .ok_or_else(|| malformed(&at, "must be a mapping"))?;
+        if let Some(key) = obj
+            .keys()
+            .find(|k| !RESOURCE_ATTRIBUTES.contains(&k.as_str()))
+        {
+            return Err(TemplateError::UnsupportedProperty {
+                path: format!("{at}.{key}"),
+            });
         }
         if let Some(c) = obj.get("Condition") {
-            let name = c.as_str().ok_or_else(|| malformed(&format!("{at}.Condition"), "must be a condition name"))?;
-            let keep = conditions.get(name).ok_or_else(|| TemplateError::UnknownCondition {
-                at: format!("{at}.Condition"),
-                name: name.to_string(),
-            })?;
+            let name = c
+                .as_str()
+                .ok_or_else(|| malformed(&format!("{at}.Condition"), "must be a condition name"))?;
+            let keep = conditions
+                .get(name)
+                .ok_or_else(|| TemplateError::UnknownCondition {
+                    at: format!("{at}.Condition"),
+                    name: name.to_string(),
+                })?;
             if !keep {
                 continue;
             }
@@ -306,7 +356,10 @@ fn declarations(
                     decls.insert(format!("{id}Role"), decl("AWS::IAM::Role"));
                 }
                 if let Some(a) = props.get("AutoPublishAlias") {
-                    let alias = r.resolve_string(a, &format!("Resources.{id}.Properties.AutoPublishAlias"))?;
+                    let alias = r.resolve_string(
+                        a,
+                        &format!("Resources.{id}.Properties.AutoPublishAlias"),
+                    )?;
                     decls.insert(
                         format!("{id}Alias{alias}"),
                         ResourceDecl {
@@ -339,7 +392,11 @@ fn declarations(
     Ok(decls)
 }
 
-fn outputs(section: Option<&Value>, r: &Resolver<'_>, conditions: &BTreeMap<String, bool>) -> Result<BTreeMap<String, Value>> {
+fn outputs(
+    section: Option<&Value>,
+    r: &Resolver<'_>,
+    conditions: &BTreeMap<String, bool>,
+) -> Result<BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();
     let Some(Value::Object(section)) = section else {
         return Ok(out);
@@ -347,16 +404,23 @@ fn outputs(section: Option<&Value>, r: &Resolver<'_>, conditions: &BTreeMap<Stri
     for (name, body) in section {
         let at = format!("Outputs.{name}");
         if let Some(c) = body.get("Condition").and_then(Value::as_str) {
-            let keep = conditions.get(c).ok_or_else(|| TemplateError::UnknownCondition {
-                at: format!("{at}.Condition"),
-                name: c.to_string(),
-            })?;
+            let keep = conditions
+                .get(c)
+                .ok_or_else(|| TemplateError::UnknownCondition {
+                    at: format!("{at}.Condition"),
+                    name: c.to_string(),
+                })?;
             if !keep {
                 continue;
             }
         }
-        let value = body.get("Value").ok_or_else(|| malformed(&at, "Value is required"))?;
-        out.insert(name.clone(), r.resolve_value(value, &format!("{at}.Value"))?);
+        let value = body
+            .get("Value")
+            .ok_or_else(|| malformed(&at, "Value is required"))?;
+        out.insert(
+            name.clone(),
+            r.resolve_value(value, &format!("{at}.Value"))?,
+        );
     }
     Ok(out)
 }

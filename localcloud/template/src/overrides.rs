@@ -72,7 +72,9 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        v.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -87,7 +89,11 @@ mod tests {
     fn quoted_values_keep_spaces_and_equals() {
         assert_eq!(
             parse_overrides(r#"Greeting="hello world" 'Expr=a=b' List=a,b"#).expect("ok"),
-            pairs(&[("Greeting", "hello world"), ("Expr", "a=b"), ("List", "a,b")])
+            pairs(&[
+                ("Greeting", "hello world"),
+                ("Expr", "a=b"),
+                ("List", "a,b")
+            ])
         );
         assert_eq!(
             parse_overrides("Empty=\"\"").expect("ok"),

@@ -113,11 +113,7 @@ pub(crate) fn resolve(
                     .join(","),
                 Some(v) => scalar_string(v)
                     .ok_or_else(|| malformed(&format!("{at}.Default"), "must be a scalar"))?,
-                None => {
-                    return Err(TemplateError::MissingParameter {
-                        name: name.clone(),
-                    })
-                }
+                None => return Err(TemplateError::MissingParameter { name: name.clone() }),
             },
         };
         out.insert(name.clone(), check(name, kind, decl, raw)?);
@@ -156,7 +152,11 @@ fn check(
             let n: f64 = item
                 .parse()
                 .map_err(|_| invalid(format!("`{item}` is not a number")))?;
-            let bound = |key: &str| decl.get(key).and_then(scalar_string).and_then(|s| s.parse::<f64>().ok());
+            let bound = |key: &str| {
+                decl.get(key)
+                    .and_then(scalar_string)
+                    .and_then(|s| s.parse::<f64>().ok())
+            };
             if let Some(min) = bound("MinValue") {
                 if n < min {
                     return Err(invalid(format!("{item} is below MinValue {min}")));
@@ -225,8 +225,11 @@ mod tests {
 
     #[test]
     fn defaults_types_and_overrides() {
-        let p = resolve(Some(&section()), &parse_overrides("Stage=prod Ttl=120").expect("ok"))
-            .expect("resolves");
+        let p = resolve(
+            Some(&section()),
+            &parse_overrides("Stage=prod Ttl=120").expect("ok"),
+        )
+        .expect("resolves");
         assert_eq!(p["Stage"], ParameterValue::String("prod".into()));
         assert_eq!(p["Ttl"], ParameterValue::String("120".into()));
         assert_eq!(
@@ -256,6 +259,9 @@ mod tests {
             &[],
         )
         .expect_err("ssm");
-        assert!(matches!(err, TemplateError::UnsupportedParameterType { .. }));
+        assert!(matches!(
+            err,
+            TemplateError::UnsupportedParameterType { .. }
+        ));
     }
 }

@@ -53,9 +53,7 @@ pub fn name_property(resource_type: &str) -> Option<&'static str> {
         "AWS::IAM::ManagedPolicy" => "ManagedPolicyName",
         "AWS::Logs::LogGroup" => "LogGroupName",
         "AWS::Cognito::UserPoolDomain" => "Domain",
-        "AWS::CloudFront::Function" | "AWS::Serverless::Api" | "AWS::ApiGateway::RestApi" => {
-            "Name"
-        }
+        "AWS::CloudFront::Function" | "AWS::Serverless::Api" | "AWS::ApiGateway::RestApi" => "Name",
         "AWS::CloudWatch::Alarm" => "AlarmName",
         _ => return None,
     })
@@ -106,7 +104,12 @@ impl CloudFormationNames {
     }
 
     fn generated(r: &ResourceInfo<'_>) -> String {
-        format!("{}-{}-{}", r.stack.stack_name, r.logical_id, Self::suffix(r))
+        format!(
+            "{}-{}-{}",
+            r.stack.stack_name,
+            r.logical_id,
+            Self::suffix(r)
+        )
     }
 
     fn arn(r: &ResourceInfo<'_>, service: &str, rest: &str) -> String {
@@ -152,9 +155,10 @@ impl PhysicalIds for CloudFormationNames {
             "AWS::CloudFront::Distribution" | "AWS::CloudFront::OriginAccessControl" => {
                 format!("E{}", derived(&seed, 13, UPPER_ALNUM))
             }
-            "AWS::CloudFront::Function" => {
-                Self::arn_cloudfront_function(r, &format!("{}-{}", r.stack.stack_name, r.logical_id))
-            }
+            "AWS::CloudFront::Function" => Self::arn_cloudfront_function(
+                r,
+                &format!("{}-{}", r.stack.stack_name, r.logical_id),
+            ),
             _ => Self::generated(r),
         }
     }
@@ -181,9 +185,10 @@ impl PhysicalIds for CloudFormationNames {
             ("AWS::Cognito::UserPool", "Arn") => {
                 s(Self::arn(r, "cognito-idp", &format!("userpool/{id}")))
             }
-            ("AWS::Cognito::UserPool", "ProviderName") => {
-                s(format!("cognito-idp.{}.{}/{id}", r.stack.region, r.stack.url_suffix))
-            }
+            ("AWS::Cognito::UserPool", "ProviderName") => s(format!(
+                "cognito-idp.{}.{}/{id}",
+                r.stack.region, r.stack.url_suffix
+            )),
             ("AWS::Cognito::UserPool", "ProviderURL") => s(format!(
                 "https://cognito-idp.{}.{}/{id}",
                 r.stack.region, r.stack.url_suffix
@@ -191,17 +196,19 @@ impl PhysicalIds for CloudFormationNames {
             ("AWS::Cognito::UserPool", "UserPoolId") => s(id),
             ("AWS::Cognito::UserPoolClient", "ClientId") => s(id),
             ("AWS::Cognito::UserPoolClient", "Name") => s(r.logical_id.to_string()),
-            ("AWS::Cognito::UserPoolDomain", "CloudFrontDistribution") => {
-                s(format!("{}.cloudfront.net", derived(&Self::seed(r), 14, LOWER_ALNUM)))
-            }
+            ("AWS::Cognito::UserPoolDomain", "CloudFrontDistribution") => s(format!(
+                "{}.cloudfront.net",
+                derived(&Self::seed(r), 14, LOWER_ALNUM)
+            )),
             ("AWS::S3::Bucket", "Arn") => s(format!("arn:{}:s3:::{id}", r.stack.partition)),
             ("AWS::S3::Bucket", "DomainName") => s(format!("{id}.s3.{}", r.stack.url_suffix)),
             ("AWS::S3::Bucket", "RegionalDomainName") => {
                 s(format!("{id}.s3.{}.{}", r.stack.region, r.stack.url_suffix))
             }
-            ("AWS::S3::Bucket", "DualStackDomainName") => {
-                s(format!("{id}.s3.dualstack.{}.{}", r.stack.region, r.stack.url_suffix))
-            }
+            ("AWS::S3::Bucket", "DualStackDomainName") => s(format!(
+                "{id}.s3.dualstack.{}.{}",
+                r.stack.region, r.stack.url_suffix
+            )),
             ("AWS::S3::Bucket", "WebsiteURL") => s(format!(
                 "http://{id}.s3-website-{}.{}",
                 r.stack.region, r.stack.url_suffix
@@ -209,16 +216,16 @@ impl PhysicalIds for CloudFormationNames {
             ("AWS::SQS::Queue", "Arn") => s(Self::arn(r, "sqs", queue_name(&id))),
             ("AWS::SQS::Queue", "QueueName") => s(queue_name(&id).to_string()),
             ("AWS::SQS::Queue", "QueueUrl") => s(id),
-            ("AWS::IAM::Role", "Arn") => {
-                s(format!("arn:{}:iam::{}:role/{id}", r.stack.partition, r.stack.account_id))
-            }
+            ("AWS::IAM::Role", "Arn") => s(format!(
+                "arn:{}:iam::{}:role/{id}",
+                r.stack.partition, r.stack.account_id
+            )),
             ("AWS::IAM::Role", "RoleId") => s(format!("AROA{}", derived(&id, 17, UPPER_ALNUM))),
-            ("AWS::IAM::ManagedPolicy", "PolicyArn") => {
-                s(format!("arn:{}:iam::{}:policy/{id}", r.stack.partition, r.stack.account_id))
-            }
-            ("AWS::Logs::LogGroup", "Arn") => {
-                s(Self::arn(r, "logs", &format!("log-group:{id}:*")))
-            }
+            ("AWS::IAM::ManagedPolicy", "PolicyArn") => s(format!(
+                "arn:{}:iam::{}:policy/{id}",
+                r.stack.partition, r.stack.account_id
+            )),
+            ("AWS::Logs::LogGroup", "Arn") => s(Self::arn(r, "logs", &format!("log-group:{id}:*"))),
             ("AWS::CloudFront::Function", "FunctionARN" | "FunctionMetadata.FunctionARN") => s(id),
             ("AWS::CloudFront::Function", "Stage") => s("LIVE".to_string()),
             ("AWS::CloudFront::Distribution", "DomainName") => {
@@ -230,7 +237,9 @@ impl PhysicalIds for CloudFormationNames {
             ("AWS::Serverless::Api" | "AWS::ApiGateway::RestApi", "RootResourceId") => {
                 s(derived(&id, 10, LOWER_ALNUM))
             }
-            ("AWS::CloudWatch::Alarm", "Arn") => s(Self::arn(r, "cloudwatch", &format!("alarm:{id}"))),
+            ("AWS::CloudWatch::Alarm", "Arn") => {
+                s(Self::arn(r, "cloudwatch", &format!("alarm:{id}")))
+            }
             _ => None,
         }
     }
@@ -278,7 +287,10 @@ mod tests {
         let a = CloudFormationNames.reference(&info("AWS::DynamoDB::Table", None, &stack));
         let b = CloudFormationNames.reference(&info("AWS::DynamoDB::Table", None, &stack));
         assert_eq!(a, b);
-        assert!(a.starts_with("app-Thing-") && a.len() == "app-Thing-".len() + 12, "{a}");
+        assert!(
+            a.starts_with("app-Thing-") && a.len() == "app-Thing-".len() + 12,
+            "{a}"
+        );
         let bucket = CloudFormationNames.reference(&info("AWS::S3::Bucket", None, &stack));
         assert_eq!(bucket, bucket.to_lowercase());
         let pool = CloudFormationNames.reference(&info("AWS::Cognito::UserPool", None, &stack));

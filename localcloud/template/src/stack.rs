@@ -44,7 +44,10 @@ impl StackContext {
             h2 >> 48,
             h2 & 0xffff_ffff_ffff
         );
-        let availability_zones = ["a", "b", "c"].iter().map(|z| format!("{region}{z}")).collect();
+        let availability_zones = ["a", "b", "c"]
+            .iter()
+            .map(|z| format!("{region}{z}"))
+            .collect();
         Self {
             stack_name,
             region,

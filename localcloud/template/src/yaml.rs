@@ -50,11 +50,10 @@ pub(crate) fn read_file(path: &Path) -> Result<Value> {
 
 /// Parses YAML (or JSON) text; `path` is only used in errors.
 pub(crate) fn parse_str(text: &str, path: &Path) -> Result<Value> {
-    let yaml: yaml_serde::Value =
-        yaml_serde::from_str(text).map_err(|e| TemplateError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+    let yaml: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| TemplateError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     convert(yaml, path)
 }
 

@@ -49,17 +49,31 @@ fn tables_match_the_contract() {
     let names: Vec<&str> = model.tables().map(|t| t.table_name.as_str()).collect();
     assert_eq!(
         names,
-        ["orders-inventory", "orders-orders", "orders-payments", "orders-profiles"]
+        [
+            "orders-inventory",
+            "orders-orders",
+            "orders-payments",
+            "orders-profiles"
+        ]
     );
-    let orders = model.tables().find(|t| t.logical_id == "OrdersTable").expect("OrdersTable");
+    let orders = model
+        .tables()
+        .find(|t| t.logical_id == "OrdersTable")
+        .expect("OrdersTable");
     assert_eq!(orders.ttl_attribute.as_deref(), Some("ttlEpoch"));
     assert!(orders.point_in_time_recovery);
     assert_eq!(orders.billing, Billing::PayPerRequest);
     let gsi = &orders.global_secondary_indexes[0];
     assert_eq!(gsi.name, "status-createdAt-index");
     assert_eq!(gsi.projection, Projection::KeysOnly);
-    let profiles = model.tables().find(|t| t.logical_id == "ProfilesTable").expect("ProfilesTable");
-    assert_eq!(profiles.stream_view_type.as_deref(), Some("NEW_AND_OLD_IMAGES"));
+    let profiles = model
+        .tables()
+        .find(|t| t.logical_id == "ProfilesTable")
+        .expect("ProfilesTable");
+    assert_eq!(
+        profiles.stream_view_type.as_deref(),
+        Some("NEW_AND_OLD_IMAGES")
+    );
     assert!(model.tables().all(|t| t.point_in_time_recovery));
 }
 
@@ -80,7 +94,10 @@ fn functions_get_globals_env_and_events() {
     assert_eq!(reserve.reserved_concurrency, Some(5));
     assert_eq!(reserve.environment["INVENTORY_TABLE"], "orders-inventory");
     assert_eq!(reserve.environment["ORDERS_TABLE"], "orders-orders");
-    assert_eq!(reserve.build.as_ref().map(|b| b.method.as_str()), Some("rust-cargolambda"));
+    assert_eq!(
+        reserve.build.as_ref().map(|b| b.method.as_str()),
+        Some("rust-cargolambda")
+    );
     assert!(reserve.code_uri.ends_with("functions/reserve-inventory"));
 
     let java = f("ChargePaymentJavaFunction");
@@ -94,18 +111,28 @@ fn functions_get_globals_env_and_events() {
 
     let cleanup = f("OrdersCleanupFunction");
     assert_eq!(cleanup.environment["PENDING_MAX_AGE_MINUTES"], "15");
-    assert!(matches!(cleanup.events.get("Hourly"), Some(Event::Schedule(s)) if s.expression == "rate(1 hour)"));
+    assert!(
+        matches!(cleanup.events.get("Hourly"), Some(Event::Schedule(s)) if s.expression == "rate(1 hour)")
+    );
 
     let welcome = f("ProfileWelcomeFunction");
     let Some(Event::DynamoDb(stream)) = welcome.events.get("ProfilesStream") else {
         panic!("ProfilesStream is a DynamoDB event");
     };
-    let profiles = model.tables().find(|t| t.logical_id == "ProfilesTable").expect("table");
+    let profiles = model
+        .tables()
+        .find(|t| t.logical_id == "ProfilesTable")
+        .expect("table");
     assert_eq!(Some(&stream.stream_arn), profiles.stream_arn.as_ref());
     assert!(stream.report_batch_item_failures);
     assert_eq!(stream.filter_patterns, [r#"{"eventName": ["INSERT"]}"#]);
     let queue_arn = stream.on_failure.as_ref().map(|d| d.arn.as_str());
-    assert_eq!(queue_arn.map(|a| a.starts_with("arn:aws:sqs:us-east-1:000000000000:orders-ProfileWelcomeFailures-")), Some(true));
+    assert_eq!(
+        queue_arn
+            .map(|a| a
+                .starts_with("arn:aws:sqs:us-east-1:000000000000:orders-ProfileWelcomeFailures-")),
+        Some(true)
+    );
 }
 
 #[test]
@@ -116,7 +143,10 @@ fn state_machine_substitutions_resolve() {
     };
     assert_eq!(sm.machine_type, StateMachineType::Express);
     assert_eq!(sm.name, "orders-place-order");
-    assert_eq!(sm.arn, "arn:aws:states:us-east-1:000000000000:stateMachine:orders-place-order");
+    assert_eq!(
+        sm.arn,
+        "arn:aws:states:us-east-1:000000000000:stateMachine:orders-place-order"
+    );
     assert_eq!(
         sm.substitutions["ChargePaymentFunctionArn"],
         "arn:aws:lambda:us-east-1:000000000000:function:orders-ChargePaymentFunction:live"
@@ -126,14 +156,17 @@ fn state_machine_substitutions_resolve() {
     leftovers(&sm.definition, "Definition", &mut left);
     assert!(left.is_empty(), "unresolved: {left:?}");
     let text = sm.definition.to_string();
-    assert!(text.contains("orders-orders") && text.contains("function:orders-ValidateOrderFunction"));
+    assert!(
+        text.contains("orders-orders") && text.contains("function:orders-ValidateOrderFunction")
+    );
 
     // The condition switches the charge step to the Java alias.
     let java = load("ChargeImplementation=java");
     let Some(Resource::StateMachine(sm)) = java.get("PlaceOrderStateMachine") else {
         panic!("PlaceOrderStateMachine");
     };
-    assert!(sm.substitutions["ChargePaymentFunctionArn"].ends_with("function:orders-ChargePaymentJavaFunction:live"));
+    assert!(sm.substitutions["ChargePaymentFunctionArn"]
+        .ends_with("function:orders-ChargePaymentJavaFunction:live"));
 }
 
 #[test]
@@ -144,7 +177,10 @@ fn api_definition_is_included_and_resolved() {
     };
     assert_eq!(api.stage_name, "dev");
     assert_eq!(api.variables["ordersTable"], "orders-orders");
-    assert_eq!(api.variables["placeOrderStateMachineArn"], "arn:aws:states:us-east-1:000000000000:stateMachine:orders-place-order");
+    assert_eq!(
+        api.variables["placeOrderStateMachineArn"],
+        "arn:aws:states:us-east-1:000000000000:stateMachine:orders-place-order"
+    );
     assert_eq!(api.method_settings[0].throttling_rate_limit, Some(50.0));
     assert_eq!(api.method_settings[0].throttling_burst_limit, Some(100));
     assert!(api.definition.get("paths").is_some_and(Value::is_object));
@@ -156,20 +192,40 @@ fn api_definition_is_included_and_resolved() {
 #[test]
 fn everything_else_is_typed_or_listed_and_outputs_resolve() {
     let model = load("ChargeProvisionedConcurrency=2");
-    let charge = model.functions().find(|f| f.logical_id == "ChargePaymentFunction").expect("fn");
+    let charge = model
+        .functions()
+        .find(|f| f.logical_id == "ChargePaymentFunction")
+        .expect("fn");
     assert_eq!(charge.provisioned_concurrency, Some(2));
-    let listed: Vec<&str> = model.not_emulated.iter().map(|n| n.resource_type.as_str()).collect();
-    for ty in ["AWS::IAM::Role", "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::CloudFront::Distribution", "AWS::S3::BucketPolicy"] {
-        assert!(listed.contains(&ty), "{ty} listed as not emulated: {listed:?}");
+    let listed: Vec<&str> = model
+        .not_emulated
+        .iter()
+        .map(|n| n.resource_type.as_str())
+        .collect();
+    for ty in [
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudFront::Distribution",
+        "AWS::S3::BucketPolicy",
+    ] {
+        assert!(
+            listed.contains(&ty),
+            "{ty} listed as not emulated: {listed:?}"
+        );
     }
     assert!(matches!(model.get("UserPool"), Some(Resource::UserPool(_))));
-    assert!(matches!(model.get("DocsViewerRequestFunction"), Some(Resource::CloudFrontFunction(f)) if f.code.contains("function handler")));
+    assert!(
+        matches!(model.get("DocsViewerRequestFunction"), Some(Resource::CloudFrontFunction(f)) if f.code.contains("function handler"))
+    );
     let mut left = Vec::new();
     for (k, v) in &model.outputs {
         leftovers(v, k, &mut left);
     }
     assert!(left.is_empty(), "unresolved outputs: {left:?}");
-    assert!(model.outputs["HostedUiUrl"].as_str().is_some_and(|u| u.contains("redirect_uri=http://localhost:8080/docs/")));
+    assert!(model.outputs["HostedUiUrl"]
+        .as_str()
+        .is_some_and(|u| u.contains("redirect_uri=http://localhost:8080/docs/")));
 }
 
 #[test]

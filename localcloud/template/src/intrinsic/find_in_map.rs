@@ -8,7 +8,10 @@ use crate::error::{malformed, Result};
 
 pub(super) fn resolve(r: &Resolver<'_>, arg: &Value, at: &str) -> Result<Value> {
     let Some([map, top, second]) = arg.as_array().map(Vec::as_slice) else {
-        return Err(malformed(at, "FindInMap takes [MapName, TopLevelKey, SecondLevelKey]"));
+        return Err(malformed(
+            at,
+            "FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
+        ));
     };
     let map = r.resolve_string(map, &format!("{at}[0]"))?;
     let top = r.resolve_string(top, &format!("{at}[1]"))?;

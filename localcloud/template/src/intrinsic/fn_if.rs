@@ -9,7 +9,10 @@ use crate::error::{malformed, Result, TemplateError};
 
 pub(super) fn resolve(r: &Resolver<'_>, arg: &Value, at: &str) -> Result<Option<Value>> {
     let Some([condition, yes, no]) = arg.as_array().map(Vec::as_slice) else {
-        return Err(malformed(at, "If takes [condition, value_if_true, value_if_false]"));
+        return Err(malformed(
+            at,
+            "If takes [condition, value_if_true, value_if_false]",
+        ));
     };
     let name = condition
         .as_str()

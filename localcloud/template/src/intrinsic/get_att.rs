@@ -76,7 +76,10 @@ mod tests {
         let f = Fixture::new();
         let err = f.eval("!GetAtt OrdersTable.Bogus").expect_err("unknown");
         let text = err.to_string();
-        assert!(text.contains("OrdersTable") && text.contains("Bogus"), "{text}");
+        assert!(
+            text.contains("OrdersTable") && text.contains("Bogus"),
+            "{text}"
+        );
         assert!(f.eval("!GetAtt Missing.Arn").is_err());
     }
 }

@@ -11,11 +11,19 @@ pub(super) fn resolve(r: &Resolver<'_>, arg: &Value, at: &str) -> Result<Value> 
     if !region.is_empty() && region != r.stack.region {
         return Err(malformed(
             at,
-            format!("only the stack's region `{}` has zones locally", r.stack.region),
+            format!(
+                "only the stack's region `{}` has zones locally",
+                r.stack.region
+            ),
         ));
     }
     Ok(Value::Array(
-        r.stack.availability_zones.iter().cloned().map(Value::String).collect(),
+        r.stack
+            .availability_zones
+            .iter()
+            .cloned()
+            .map(Value::String)
+            .collect(),
     ))
 }
 

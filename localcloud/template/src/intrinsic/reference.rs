@@ -78,9 +78,9 @@ mod tests {
         assert_eq!(f.ok("!Ref AWS::AccountId"), json!("000000000000"));
         assert_eq!(f.ok("!Ref AWS::Partition"), json!("aws"));
         assert_eq!(f.ok("!Ref AWS::URLSuffix"), json!("amazonaws.com"));
-        assert!(f.ok("!Ref AWS::StackId").as_str().is_some_and(|s| s.starts_with(
-            "arn:aws:cloudformation:us-east-1:000000000000:stack/app/"
-        )));
+        assert!(f.ok("!Ref AWS::StackId").as_str().is_some_and(
+            |s| s.starts_with("arn:aws:cloudformation:us-east-1:000000000000:stack/app/")
+        ));
         // Ref of a table is its name; the TableName here is itself a Sub.
         assert_eq!(f.ok("!Ref OrdersTable"), json!("app-orders"));
         assert_eq!(f.ok("!Ref Fn"), json!("app-Fn"));

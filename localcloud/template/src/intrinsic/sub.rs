@@ -68,10 +68,7 @@ pub fn source(parts: &[Part]) -> String {
 }
 
 /// Renders `parts`, asking `var` for the value of each `${Name}`.
-pub fn render(
-    parts: &[Part],
-    mut var: impl FnMut(&str) -> Result<String>,
-) -> Result<String> {
+pub fn render(parts: &[Part], mut var: impl FnMut(&str) -> Result<String>) -> Result<String> {
     let mut out = String::new();
     for p in parts {
         match p {
@@ -141,8 +138,14 @@ mod tests {
             f.ok("!Sub 'arn=${OrdersTable.Arn}'"),
             json!("arn=arn:aws:dynamodb:us-east-1:000000000000:table/app-orders")
         );
-        assert_eq!(f.ok("Fn::Sub: 'keep ${!Literal} and ${!AWS::Region}'"), json!("keep ${Literal} and ${AWS::Region}"));
-        assert_eq!(f.ok("!Sub 'no vars, open ${ brace'"), json!("no vars, open ${ brace"));
+        assert_eq!(
+            f.ok("Fn::Sub: 'keep ${!Literal} and ${!AWS::Region}'"),
+            json!("keep ${Literal} and ${AWS::Region}")
+        );
+        assert_eq!(
+            f.ok("!Sub 'no vars, open ${ brace'"),
+            json!("no vars, open ${ brace")
+        );
     }
 
     #[test]

@@ -25,10 +25,12 @@ pub struct CloudFrontFunction {
 }
 
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<CloudFrontFunction> {
-    let config = p.child("FunctionConfig")?.ok_or_else(|| TemplateError::InvalidProperty {
-        path: p.path("FunctionConfig"),
-        message: "is required".into(),
-    })?;
+    let config = p
+        .child("FunctionConfig")?
+        .ok_or_else(|| TemplateError::InvalidProperty {
+            path: p.path("FunctionConfig"),
+            message: "is required".into(),
+        })?;
     let runtime = config
         .one_of("Runtime", &["cloudfront-js-1.0", "cloudfront-js-2.0"])?
         .ok_or_else(|| TemplateError::InvalidProperty {

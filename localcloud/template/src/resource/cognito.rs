@@ -176,9 +176,11 @@ pub(super) fn build_client(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<User
             v
         }
     };
-    let validity = |key: &str, unit: Option<String>, default: &str| -> Result<Option<(u64, String)>> {
-        Ok(p.u64(key)?.map(|n| (n, unit.unwrap_or_else(|| default.to_string()))))
-    };
+    let validity =
+        |key: &str, unit: Option<String>, default: &str| -> Result<Option<(u64, String)>> {
+            Ok(p.u64(key)?
+                .map(|n| (n, unit.unwrap_or_else(|| default.to_string()))))
+        };
     Ok(UserPoolClient {
         logical_id: ctx.logical_id.to_string(),
         client_id: ctx.reference()?,

@@ -103,10 +103,12 @@ pub struct ApiRoute {
 
 pub(super) fn build(p: &Props<'_>) -> Result<Event> {
     let ty = p.req_string("Type")?;
-    let props = p.child("Properties")?.ok_or_else(|| TemplateError::InvalidProperty {
-        path: p.path("Properties"),
-        message: "is required".into(),
-    })?;
+    let props = p
+        .child("Properties")?
+        .ok_or_else(|| TemplateError::InvalidProperty {
+            path: p.path("Properties"),
+            message: "is required".into(),
+        })?;
     let event = match ty.as_str() {
         "Schedule" | "ScheduleV2" => {
             let v2 = ty == "ScheduleV2";

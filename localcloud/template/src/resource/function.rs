@@ -209,10 +209,12 @@ fn build_metadata(ctx: &BuildCtx<'_, '_>) -> Result<Option<Build>> {
     let Some(method) = meta.get("BuildMethod") else {
         return Ok(None);
     };
-    let method = method.as_str().ok_or_else(|| TemplateError::InvalidProperty {
-        path: format!("Resources.{}.Metadata.BuildMethod", ctx.logical_id),
-        message: "must be a string".into(),
-    })?;
+    let method = method
+        .as_str()
+        .ok_or_else(|| TemplateError::InvalidProperty {
+            path: format!("Resources.{}.Metadata.BuildMethod", ctx.logical_id),
+            message: "must be a string".into(),
+        })?;
     let properties = meta
         .get("BuildProperties")
         .and_then(Value::as_object)

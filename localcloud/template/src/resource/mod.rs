@@ -169,7 +169,11 @@ impl BuildCtx<'_, '_> {
 }
 
 /// Builds the typed resource of kind `kind` from its resolved properties.
-pub(crate) fn build(kind: Kind, ctx: &BuildCtx<'_, '_>, properties: Option<&Value>) -> Result<Option<Resource>> {
+pub(crate) fn build(
+    kind: Kind,
+    ctx: &BuildCtx<'_, '_>,
+    properties: Option<&Value>,
+) -> Result<Option<Resource>> {
     let p = Props::new(properties, ctx.path())?;
     let resource = match kind {
         Kind::Function => Resource::Function(function::build(ctx, &p)?),

@@ -87,7 +87,9 @@ impl<'a> Props<'a> {
                 .parse()
                 .map(Some)
                 .map_err(|_| self.invalid(key, format!("`{s}` is not a non-negative integer"))),
-            Some(v) => Err(self.invalid(key, format!("expected a non-negative integer, found {v}"))),
+            Some(v) => {
+                Err(self.invalid(key, format!("expected a non-negative integer, found {v}")))
+            }
         }
     }
 
@@ -133,7 +135,12 @@ impl<'a> Props<'a> {
                 .map(|(k, v)| {
                     crate::parameters::scalar_string(v)
                         .map(|s| (k.clone(), s))
-                        .ok_or_else(|| self.invalid(&format!("{key}.{k}"), format!("expected a string, found {v}")))
+                        .ok_or_else(|| {
+                            self.invalid(
+                                &format!("{key}.{k}"),
+                                format!("expected a string, found {v}"),
+                            )
+                        })
                 })
                 .collect(),
             Some(v) => Err(self.invalid(key, format!("expected a mapping of strings, found {v}"))),
@@ -164,10 +171,9 @@ impl<'a> Props<'a> {
     /// One of `allowed` (exact spelling).
     pub fn one_of(&self, key: &str, allowed: &[&str]) -> Result<Option<String>> {
         match self.string(key)? {
-            Some(s) if !allowed.contains(&s.as_str()) => Err(self.invalid(
-                key,
-                format!("`{s}` is not one of {}", allowed.join(", ")),
-            )),
+            Some(s) if !allowed.contains(&s.as_str()) => {
+                Err(self.invalid(key, format!("`{s}` is not one of {}", allowed.join(", "))))
+            }
             other => Ok(other),
         }
     }

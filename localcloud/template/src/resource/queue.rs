@@ -36,7 +36,14 @@ pub struct Queue {
 }
 
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<Queue> {
-    p.ignore(&["QueueName", "Tags", "SqsManagedSseEnabled", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"]);
+    p.ignore(&[
+        "QueueName",
+        "Tags",
+        "SqsManagedSseEnabled",
+        "KmsMasterKeyId",
+        "KmsDataKeyReusePeriodSeconds",
+        "RedriveAllowPolicy",
+    ]);
     Ok(Queue {
         logical_id: ctx.logical_id.to_string(),
         queue_name: ctx.attribute("QueueName")?,

@@ -48,7 +48,19 @@ pub struct StateMachine {
 }
 
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<StateMachine> {
-    p.ignore(&["Role", "Policies", "RolePath", "PermissionsBoundary", "Tags", "PropagateTags", "Tracing", "Name", "AutoPublishAlias", "DeploymentPreference", "UseAliasAsEventTarget"]);
+    p.ignore(&[
+        "Role",
+        "Policies",
+        "RolePath",
+        "PermissionsBoundary",
+        "Tags",
+        "PropagateTags",
+        "Tracing",
+        "Name",
+        "AutoPublishAlias",
+        "DeploymentPreference",
+        "UseAliasAsEventTarget",
+    ]);
     let machine_type = match p.one_of("Type", &["STANDARD", "EXPRESS"])?.as_deref() {
         Some("EXPRESS") => StateMachineType::Express,
         _ => StateMachineType::Standard,
@@ -102,10 +114,14 @@ pub(crate) fn substitute(v: Value, subs: &BTreeMap<String, String>, at: &str) ->
             return Ok(s.to_string());
         }
         render(&parse(s), |name| {
-            subs.get(name).cloned().ok_or_else(|| TemplateError::InvalidProperty {
-                path: at.to_string(),
-                message: format!("the definition uses `${{{name}}}`, which has no substitution"),
-            })
+            subs.get(name)
+                .cloned()
+                .ok_or_else(|| TemplateError::InvalidProperty {
+                    path: at.to_string(),
+                    message: format!(
+                        "the definition uses `${{{name}}}`, which has no substitution"
+                    ),
+                })
         })
     };
     Ok(match v {
@@ -134,12 +150,19 @@ mod tests {
 
     #[test]
     fn substitutes_in_strings_and_reports_missing_keys() {
-        let subs: BTreeMap<String, String> =
-            [("T".to_string(), "app-orders".to_string())].into_iter().collect();
+        let subs: BTreeMap<String, String> = [("T".to_string(), "app-orders".to_string())]
+            .into_iter()
+            .collect();
         let v = json!({"States": {"A": {"Parameters": {"TableName": "${T}", "Ttl.$": "x-${T}-y"}, "Next": "B"}}});
         let out = substitute(v, &subs, "P").expect("substitutes");
-        assert_eq!(out["States"]["A"]["Parameters"]["TableName"], json!("app-orders"));
-        assert_eq!(out["States"]["A"]["Parameters"]["Ttl.$"], json!("x-app-orders-y"));
+        assert_eq!(
+            out["States"]["A"]["Parameters"]["TableName"],
+            json!("app-orders")
+        );
+        assert_eq!(
+            out["States"]["A"]["Parameters"]["Ttl.$"],
+            json!("x-app-orders-y")
+        );
         let err = substitute(json!("${Nope}"), &subs, "P").expect_err("missing");
         assert!(err.to_string().contains("${Nope}"));
     }

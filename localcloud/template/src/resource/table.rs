@@ -101,7 +101,15 @@ pub struct Table {
 const VIEW_TYPES: &[&str] = &["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
 
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<Table> {
-    p.ignore(&["TableName", "Tags", "SSESpecification", "DeletionProtectionEnabled", "TableClass", "ResourcePolicy", "WarmThroughput"]);
+    p.ignore(&[
+        "TableName",
+        "Tags",
+        "SSESpecification",
+        "DeletionProtectionEnabled",
+        "TableClass",
+        "ResourcePolicy",
+        "WarmThroughput",
+    ]);
     let key_schema = keys(p, "KeySchema")?;
     let attribute_definitions = p
         .list("AttributeDefinitions")?
@@ -109,12 +117,12 @@ pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<Table> {
         .map(|a| {
             let d = AttributeDefinition {
                 name: a.req_string("AttributeName")?,
-                attribute_type: a.one_of("AttributeType", &["S", "N", "B"])?.ok_or_else(|| {
-                    TemplateError::InvalidProperty {
+                attribute_type: a
+                    .one_of("AttributeType", &["S", "N", "B"])?
+                    .ok_or_else(|| TemplateError::InvalidProperty {
                         path: a.path("AttributeType"),
                         message: "is required".into(),
-                    }
-                })?,
+                    })?,
             };
             a.finish()?;
             Ok(d)
@@ -219,7 +227,11 @@ fn indexes(p: &Props<'_>, key: &str, global: bool) -> Result<Vec<Index>> {
         .into_iter()
         .map(|i| {
             if global {
-                i.ignore(&["ProvisionedThroughput", "ContributorInsightsSpecification", "WarmThroughput"]);
+                i.ignore(&[
+                    "ProvisionedThroughput",
+                    "ContributorInsightsSpecification",
+                    "WarmThroughput",
+                ]);
             }
             let name = i.req_string("IndexName")?;
             let key_schema = keys(&i, "KeySchema")?;
@@ -252,7 +264,10 @@ pub(super) fn build_simple(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<Tabl
         None => ("id".to_string(), "S".to_string()),
         Some(k) => {
             let name = k.req_string("Name")?;
-            let ty = match k.one_of("Type", &["String", "Number", "Binary"])?.as_deref() {
+            let ty = match k
+                .one_of("Type", &["String", "Number", "Binary"])?
+                .as_deref()
+            {
                 Some("Number") => "N",
                 Some("Binary") => "B",
                 _ => "S",
