@@ -74,7 +74,7 @@ impl<'a> Obj<'a> {
     /// Required string field.
     pub fn req_str(&self, cx: &mut Cx, k: &str) -> Option<String> {
         if !self.map.contains_key(k) {
-            cx.schema(format!("These fields are required: [{k}]"), self.loc);
+            cx.schema(format!("These fields are required: [{k}]"), if self.loc.is_empty() { "/" } else { self.loc });
             return None;
         }
         self.str(cx, k)

@@ -90,6 +90,9 @@ fn check_graph(m: &StateMachine, cx: &mut Cx) {
             _ => {}
         }
     }
+    if m.start_at.is_empty() {
+        return;
+    }
     if !terminal && !m.order.is_empty() {
         cx.report(code::MISSING_END_STATE, "Workflow has no terminal state", "");
         return;
