@@ -63,7 +63,7 @@ mod yaml;
 
 pub use error::{Result, TemplateError};
 pub use model::{LoadOptions, Model};
-pub use overrides::parse_overrides;
+pub use overrides::{parse_override_args, parse_overrides};
 pub use parameters::ParameterValue;
 pub use physical::{CloudFormationNames, PhysicalIds, ResourceInfo};
 pub use resource::{NotEmulated, Resource};

@@ -16,7 +16,9 @@ use crate::error::{malformed, Result, TemplateError};
 use crate::intrinsic::{Resolver, ResourceDecl};
 use crate::parameters::ParameterValue;
 use crate::physical::{CloudFormationNames, PhysicalIds};
+use crate::resource::api::Api;
 use crate::resource::function::Function;
+use crate::resource::state_machine::StateMachine;
 use crate::resource::table::Table;
 use crate::resource::{self, BuildCtx, NotEmulated, Resource};
 use crate::stack::StackContext;
@@ -233,6 +235,22 @@ impl Model {
     pub fn functions(&self) -> impl Iterator<Item = &Function> {
         self.resources.iter().filter_map(|r| match r {
             Resource::Function(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Every state machine.
+    pub fn state_machines(&self) -> impl Iterator<Item = &StateMachine> {
+        self.resources.iter().filter_map(|r| match r {
+            Resource::StateMachine(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Every REST API.
+    pub fn apis(&self) -> impl Iterator<Item = &Api> {
+        self.resources.iter().filter_map(|r| match r {
+            Resource::Api(a) => Some(a),
             _ => None,
         })
     }

@@ -31,6 +31,23 @@ pub fn parse_overrides(input: &str) -> Result<Vec<(String, String)>> {
     Ok(pairs)
 }
 
+/// Parses overrides given as separate command-line arguments (`--parameter-overrides A=1 "B=x y"`
+/// after the shell removed the quotes): each argument is one `Key=Value` or
+/// `ParameterKey=K,ParameterValue=V`, spaces included.
+pub fn parse_override_args<S: AsRef<str>>(args: &[S]) -> Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    for arg in args {
+        let arg = arg.as_ref();
+        let quoted = format!("'{}'", arg.replace('\'', ""));
+        if arg.contains(char::is_whitespace) && !arg.contains('\'') {
+            pairs.extend(parse_overrides(&quoted)?);
+        } else {
+            pairs.extend(parse_overrides(arg)?);
+        }
+    }
+    Ok(pairs)
+}
+
 /// Splits on unquoted whitespace and removes the quotes (a quote may open anywhere in a token:
 /// `Key="a b"` and `"Key=a b"` both give `Key=a b`).
 fn tokens(input: &str) -> std::result::Result<Vec<String>, String> {
@@ -98,6 +115,14 @@ mod tests {
         assert_eq!(
             parse_overrides("Empty=\"\"").expect("ok"),
             pairs(&[("Empty", "")])
+        );
+    }
+
+    #[test]
+    fn separate_arguments_keep_their_spaces() {
+        assert_eq!(
+            parse_override_args(&["A=1", "B=x y", "ParameterKey=C,ParameterValue=z"]).expect("ok"),
+            pairs(&[("A", "1"), ("B", "x y"), ("C", "z")])
         );
     }
 

@@ -98,7 +98,16 @@ fn functions_get_globals_env_and_events() {
         reserve.build.as_ref().map(|b| b.method.as_str()),
         Some("rust-cargolambda")
     );
-    assert!(reserve.code_uri.ends_with("functions/reserve-inventory"));
+    // CodeUri is the workspace root; BuildProperties.Binary picks the member's binary.
+    let root = template().parent().expect("dir").to_path_buf();
+    assert_eq!(
+        reserve.code_uri.canonicalize().ok(),
+        root.canonicalize().ok()
+    );
+    assert_eq!(
+        reserve.build.as_ref().and_then(|b| b.binary()),
+        Some("reserve-inventory")
+    );
 
     let java = f("ChargePaymentJavaFunction");
     assert_eq!(java.runtime, "java21");

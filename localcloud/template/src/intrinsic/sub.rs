@@ -103,6 +103,9 @@ pub(super) fn resolve(r: &Resolver<'_>, arg: &Value, at: &str) -> Result<String>
             return Ok(v.clone());
         }
         let value = match name.split_once('.') {
+            // SAM's `${Function.Alias}` is a Ref, not an attribute.
+            Some((_, "Alias")) => super::reference::lookup(r, name, at)?
+                .ok_or_else(|| malformed(at, format!("`${{{name}}}` is AWS::NoValue")))?,
             Some((id, attr)) if !name.starts_with("AWS::") => {
                 super::get_att::attribute(r, id, attr, at)?
             }
@@ -145,6 +148,15 @@ mod tests {
         assert_eq!(
             f.ok("!Sub 'no vars, open ${ brace'"),
             json!("no vars, open ${ brace")
+        );
+    }
+
+    #[test]
+    fn sam_alias_in_sub() {
+        let f = Fixture::new();
+        assert_eq!(
+            f.ok("!Sub '${Fn.Alias}'"),
+            json!("arn:aws:lambda:us-east-1:000000000000:function:app-Fn:live")
         );
     }
 

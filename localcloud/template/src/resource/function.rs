@@ -96,6 +96,14 @@ const IGNORED: &[&str] = &[
     "PackageType",
 ];
 
+impl Build {
+    /// `BuildProperties.Binary`: the binary `cargo lambda build --bin` builds (Rust functions
+    /// whose `CodeUri` is a workspace root).
+    pub fn binary(&self) -> Option<&str> {
+        self.properties.get("Binary").and_then(Value::as_str)
+    }
+}
+
 pub(super) fn build(ctx: &BuildCtx<'_, '_>, p: &Props<'_>) -> Result<Function> {
     p.ignore(IGNORED);
     if let Some(pt) = p.string("PackageType")? {
