@@ -52,3 +52,29 @@ fn cyclic_and_exponential_values_terminate() {
     let out = render_mapping_template(&t, &RequestContext::default()).expect("renders");
     assert_eq!(out.body, "{self=(this Map)}");
 }
+
+/// The deepest nesting the parser accepts renders on a test thread's stack, and anything
+/// deeper is a parse error rather than a stack overflow.
+#[test]
+fn deep_nesting_is_bounded() {
+    let req = RequestContext::default();
+    for depth in [40, 95, 5000] {
+        let ifs = format!("{}x{}", "#if(true)".repeat(depth), "#end".repeat(depth));
+        let parens = format!("#set($a = {}1{})$a", "(".repeat(depth), ")".repeat(depth));
+        let lists = format!("#set($a = {}1{})$a", "[".repeat(depth), "]".repeat(depth));
+        let calls = format!("{}1{}", "$a.get(".repeat(depth), ")".repeat(depth));
+        let loops = format!(
+            "{}x{}",
+            "#foreach($i in [1])".repeat(depth),
+            "#end".repeat(depth)
+        );
+        for src in [ifs, parens, lists, calls, loops] {
+            match Template::parse("deep.vm", &src) {
+                Ok(t) => {
+                    let _ = render_mapping_template(&t, &req);
+                }
+                Err(e) => assert!(depth > 40, "depth {depth} should parse: {e}"),
+            }
+        }
+    }
+}
