@@ -22,16 +22,16 @@
 //! # Layout
 //!
 //! - [`model`]: the load pipeline and [`Model`], its result.
-//! - [`yaml`](crate::yaml) (private): YAML/JSON reading; short-form tags (`!Ref`, `!Sub`,
+//! - `yaml` (private): YAML/JSON reading; short-form tags (`!Ref`, `!Sub`,
 //!   `!GetAtt A.B`) become long forms.
-//! - [`include`](crate::include) (private): `Fn::Transform: AWS::Include` of local files, anywhere.
+//! - `include` (private): `Fn::Transform: AWS::Include` of local files, anywhere.
 //! - [`parameters`]: declared parameters, defaults, constraints; [`overrides`]: SAM's
 //!   `--parameter-overrides` syntax.
 //! - [`stack`]: the pseudo parameters' values (local account `000000000000`).
 //! - [`physical`]: what `Ref`/`Fn::GetAtt` give for resources: the [`PhysicalIds`] trait and
 //!   the default [`CloudFormationNames`].
-//! - [`conditions`](crate::conditions) (private): `Conditions` evaluation.
-//! - [`globals`](crate::globals) (private): SAM `Globals` merge rules.
+//! - `conditions` (private): `Conditions` evaluation.
+//! - `globals` (private): SAM `Globals` merge rules.
 //! - [`intrinsic`]: the resolver, one file per function (`intrinsic/sub.rs`,
 //!   `intrinsic/get_att.rs`, ...).
 //! - [`resource`]: typed resources, one file per AWS type (`resource/function.rs`,

@@ -1,5 +1,5 @@
 //! Intrinsic-function resolution: walks a template value and replaces every `Ref`/`Fn::*` with
-//! its value. `None` from [`Resolver::resolve`] means `AWS::NoValue`: the enclosing key or list
+//! its value. `None` from `Resolver::resolve` means `AWS::NoValue`: the enclosing key or list
 //! element is removed, as CloudFormation does.
 //!
 //! Reference: <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html>.

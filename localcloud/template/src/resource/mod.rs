@@ -2,7 +2,7 @@
 //! the rule that anything else is an error.
 //!
 //! Each emulated type has its own file; its `build` reads the resolved `Properties` through a
-//! [`props::Props`] so that an unknown property fails with its path.
+//! `props::Props` so that an unknown property fails with its path.
 
 pub mod api;
 pub mod bucket;
