@@ -33,6 +33,8 @@
 //! (`DynamoDBStreams_20120810.*`) are served by dynoxide and forwarded like the rest; the
 //! in-process [`Database`] is available to stream pollers through [`DynamoService::database`].
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod export;
 pub mod forward;

@@ -34,6 +34,8 @@
 //! prefix of another key (`a` and `a/b`), or ends in `/`, cannot be stored in a folder tree
 //! and is refused with `InvalidArgument`.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod list;
 pub mod router;

@@ -94,7 +94,7 @@ fn encode_token(r: &Resume) -> String {
 fn decode_token(t: &str) -> Result<Resume, S3Error> {
     let invalid =
         || S3Error::InvalidArgument("The continuation token provided is incorrect".into());
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return Err(invalid());
     }
     let bytes = (0..t.len())
