@@ -39,7 +39,12 @@ impl Ctx {
     }
 
     /// A copy with other per-attempt values (the cached document is rebuilt on demand).
-    pub fn with(&self, retry_count: u32, task_token: Option<String>, map_item: Option<(usize, Value)>) -> Ctx {
+    pub fn with(
+        &self,
+        retry_count: u32,
+        task_token: Option<String>,
+        map_item: Option<(usize, Value)>,
+    ) -> Ctx {
         Ctx {
             retry_count,
             task_token,

@@ -61,7 +61,11 @@ impl InvalidDefinition {
 impl fmt::Display for InvalidDefinition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = self.diagnostics.iter().map(|d| d.to_string()).collect();
-        write!(f, "Invalid State Machine Definition: '{}'", parts.join(", "))
+        write!(
+            f,
+            "Invalid State Machine Definition: '{}'",
+            parts.join(", ")
+        )
     }
 }
 

@@ -32,7 +32,8 @@ pub struct ExecutionOptions {
 impl Default for ExecutionOptions {
     fn default() -> Self {
         ExecutionOptions {
-            execution_arn: "arn:aws:states:us-east-1:000000000000:execution:machine:execution".into(),
+            execution_arn: "arn:aws:states:us-east-1:000000000000:execution:machine:execution"
+                .into(),
             name: "execution".into(),
             state_machine_arn: "arn:aws:states:us-east-1:000000000000:stateMachine:machine".into(),
             state_machine_name: "machine".into(),
@@ -109,7 +110,10 @@ pub async fn execute(
     };
     let too_big = serde_json::to_vec(&input).map(|b| b.len()).unwrap_or(0) > MAX_PAYLOAD_BYTES;
     let result: Result<Value, StatesError> = if too_big {
-        Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes service limit."))
+        Err(StatesError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            "The execution input exceeds the maximum number of bytes service limit.",
+        ))
     } else {
         let run = runner.run_machine(machine, input, started, None);
         match machine.timeout_seconds {
@@ -123,15 +127,39 @@ pub async fn execute(
     let last = history.events().last().map_or(0, |e| e.id);
     let (status, output, error, cause) = match result {
         Ok(out) => {
-            history.push(last, "ExecutionSucceeded", "executionSucceededEventDetails", json!({"output": out.to_string()}));
+            history.push(
+                last,
+                "ExecutionSucceeded",
+                "executionSucceededEventDetails",
+                json!({"output": out.to_string()}),
+            );
             (ExecutionStatus::Succeeded, Some(out), None, None)
         }
-        Err(e) if e.error == names::TIMEOUT && machine.timeout_seconds.is_some() && e.cause.is_empty() => {
-            history.push(last, "ExecutionTimedOut", "executionTimedOutEventDetails", json!({"error": e.error, "cause": e.cause}));
-            (ExecutionStatus::TimedOut, None, Some(e.error), Some(e.cause))
+        Err(e)
+            if e.error == names::TIMEOUT
+                && machine.timeout_seconds.is_some()
+                && e.cause.is_empty() =>
+        {
+            history.push(
+                last,
+                "ExecutionTimedOut",
+                "executionTimedOutEventDetails",
+                json!({"error": e.error, "cause": e.cause}),
+            );
+            (
+                ExecutionStatus::TimedOut,
+                None,
+                Some(e.error),
+                Some(e.cause),
+            )
         }
         Err(e) => {
-            history.push(last, "ExecutionFailed", "executionFailedEventDetails", json!({"error": e.error, "cause": e.cause}));
+            history.push(
+                last,
+                "ExecutionFailed",
+                "executionFailedEventDetails",
+                json!({"error": e.error, "cause": e.cause}),
+            );
             (ExecutionStatus::Failed, None, Some(e.error), Some(e.cause))
         }
     };

@@ -57,7 +57,10 @@ impl<'a> Obj<'a> {
                     &self.at(k),
                 );
             } else {
-                cx.schema(format!("The field \"{k}\" is not supported by Step Functions"), &self.at(k));
+                cx.schema(
+                    format!("The field \"{k}\" is not supported by Step Functions"),
+                    &self.at(k),
+                );
             }
         }
     }
@@ -66,7 +69,10 @@ impl<'a> Obj<'a> {
         match self.map.get(k)? {
             Value::String(s) => Some(s.clone()),
             _ => {
-                cx.schema(format!("The value of the field '{k}' must be a string"), &self.at(k));
+                cx.schema(
+                    format!("The value of the field '{k}' must be a string"),
+                    &self.at(k),
+                );
                 None
             }
         }
@@ -74,7 +80,10 @@ impl<'a> Obj<'a> {
     /// Required string field.
     pub fn req_str(&self, cx: &mut Cx, k: &str) -> Option<String> {
         if !self.map.contains_key(k) {
-            cx.schema(format!("These fields are required: [{k}]"), if self.loc.is_empty() { "/" } else { self.loc });
+            cx.schema(
+                format!("These fields are required: [{k}]"),
+                if self.loc.is_empty() { "/" } else { self.loc },
+            );
             return None;
         }
         self.str(cx, k)
@@ -85,7 +94,10 @@ impl<'a> Obj<'a> {
         match v.as_u64() {
             Some(n) => Some(n),
             None => {
-                cx.schema(format!("The value of the field '{k}' must be a non-negative integer"), &self.at(k));
+                cx.schema(
+                    format!("The value of the field '{k}' must be a non-negative integer"),
+                    &self.at(k),
+                );
                 None
             }
         }
@@ -96,7 +108,10 @@ impl<'a> Obj<'a> {
         match v.as_f64().filter(|f| *f >= 0.0) {
             Some(n) => Some(n),
             None => {
-                cx.schema(format!("The value of the field '{k}' must be a non-negative number"), &self.at(k));
+                cx.schema(
+                    format!("The value of the field '{k}' must be a non-negative number"),
+                    &self.at(k),
+                );
                 None
             }
         }
@@ -128,7 +143,10 @@ impl<'a> Obj<'a> {
         match self.map.get(k)? {
             Value::Object(m) => Some(m),
             _ => {
-                cx.schema(format!("The value of the field '{k}' must be an object"), &self.at(k));
+                cx.schema(
+                    format!("The value of the field '{k}' must be an object"),
+                    &self.at(k),
+                );
                 None
             }
         }
@@ -138,7 +156,10 @@ impl<'a> Obj<'a> {
         match self.map.get(k)? {
             Value::Array(a) => Some(a),
             _ => {
-                cx.schema(format!("The value of the field '{k}' must be an array"), &self.at(k));
+                cx.schema(
+                    format!("The value of the field '{k}' must be an array"),
+                    &self.at(k),
+                );
                 None
             }
         }

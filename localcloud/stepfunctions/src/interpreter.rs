@@ -57,10 +57,9 @@ impl Runner {
             let mut input = input;
             let mut prev = prev;
             loop {
-                let state = m
-                    .states
-                    .get(&name)
-                    .ok_or_else(|| StatesError::runtime(format!("The state '{name}' does not exist")))?;
+                let state = m.states.get(&name).ok_or_else(|| {
+                    StatesError::runtime(format!("The state '{name}' does not exist"))
+                })?;
                 match self.run_state(state, input, &mut prev).await? {
                     Step::Next(n, out) => {
                         name = n;
@@ -72,7 +71,12 @@ impl Runner {
         })
     }
 
-    async fn run_state(&self, state: &State, input: Value, prev: &mut u64) -> Result<Step, StatesError> {
+    async fn run_state(
+        &self,
+        state: &State,
+        input: Value,
+        prev: &mut u64,
+    ) -> Result<Step, StatesError> {
         let ty = state.kind.type_name();
         let entered = self.history.push(
             *prev,
@@ -83,7 +87,11 @@ impl Runner {
         *prev = entered;
         let ctx = Ctx::new(self.base_ctx.clone(), &state.name, iso(self.clock.now()));
         let prefix = |e: StatesError| -> StatesError {
-            if e.error == names::RUNTIME && !e.cause.starts_with("An error occurred while executing the state") {
+            if e.error == names::RUNTIME
+                && !e
+                    .cause
+                    .starts_with("An error occurred while executing the state")
+            {
                 StatesError::runtime(format!(
                     "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
                     state.name, e.cause
@@ -92,7 +100,10 @@ impl Runner {
                 e
             }
         };
-        let result = self.state_work(state, input, &ctx, prev).await.map_err(prefix);
+        let result = self
+            .state_work(state, input, &ctx, prev)
+            .await
+            .map_err(prefix);
         let (next, output) = match result {
             Ok(Step::Next(n, out)) => (Some(n), out),
             Ok(Step::End(out)) => (None, out),
@@ -117,7 +128,13 @@ impl Runner {
         }
     }
 
-    async fn state_work(&self, state: &State, input: Value, ctx: &Ctx, prev: &mut u64) -> Result<Step, StatesError> {
+    async fn state_work(
+        &self,
+        state: &State,
+        input: Value,
+        ctx: &Ctx,
+        prev: &mut u64,
+    ) -> Result<Step, StatesError> {
         let io = &state.io;
         match &state.kind {
             Kind::Pass(p) => {
@@ -127,7 +144,9 @@ impl Runner {
                     (None, Some(t)) => t.eval(&effective, ctx)?,
                     (None, None) => effective,
                 };
-                let out = io.output_path.apply(io.result_path.apply(input, result)?, ctx)?;
+                let out = io
+                    .output_path
+                    .apply(io.result_path.apply(input, result)?, ctx)?;
                 Ok(Self::follow(state, out))
             }
             Kind::Succeed => {
@@ -147,17 +166,36 @@ impl Runner {
             }
             Kind::Fail(f) => {
                 let (error, cause) = f.resolve(&input, ctx)?;
-                Err(StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default()))
+                Err(StatesError::new(
+                    error.unwrap_or_default(),
+                    cause.unwrap_or_default(),
+                ))
             }
-            Kind::Task(t) => self.with_recovery(state, &t.retriers, &t.catchers, input, ctx, prev).await,
-            Kind::Parallel(p) => self.with_recovery(state, &p.retriers, &p.catchers, input, ctx, prev).await,
-            Kind::Map(m) => self.with_recovery(state, &m.retriers, &m.catchers, input, ctx, prev).await,
+            Kind::Task(t) => {
+                self.with_recovery(state, &t.retriers, &t.catchers, input, ctx, prev)
+                    .await
+            }
+            Kind::Parallel(p) => {
+                self.with_recovery(state, &p.retriers, &p.catchers, input, ctx, prev)
+                    .await
+            }
+            Kind::Map(m) => {
+                self.with_recovery(state, &m.retriers, &m.catchers, input, ctx, prev)
+                    .await
+            }
         }
     }
 
     /// One attempt of a Task/Parallel/Map: InputPath -> Parameters -> work -> ResultSelector
     /// -> ResultPath -> OutputPath.
-    async fn attempt(&self, state: &State, io: &Io, input: Value, ctx: &Ctx, prev: &mut u64) -> Result<Value, StatesError> {
+    async fn attempt(
+        &self,
+        state: &State,
+        io: &Io,
+        input: Value,
+        ctx: &Ctx,
+        prev: &mut u64,
+    ) -> Result<Value, StatesError> {
         let effective = io.input_path.apply(input.clone(), ctx)?;
         let effective = match &io.parameters {
             Some(t) => t.eval(&effective, ctx)?,
@@ -173,8 +211,13 @@ impl Runner {
             Some(t) => t.eval(&result, ctx)?,
             None => result,
         };
-        let out = io.output_path.apply(io.result_path.apply(input, result)?, ctx)?;
-        self.check_size(out, &format!("The state '{}' produced an output", state.name))
+        let out = io
+            .output_path
+            .apply(io.result_path.apply(input, result)?, ctx)?;
+        self.check_size(
+            out,
+            &format!("The state '{}' produced an output", state.name),
+        )
     }
 
     async fn with_recovery(
@@ -190,18 +233,26 @@ impl Runner {
         let mut retry_count = 0u32;
         loop {
             let token = match &state.kind {
-                Kind::Task(t) if t.resource.ends_with(".waitForTaskToken") => Some(uuid::Uuid::new_v4().to_string()),
+                Kind::Task(t) if t.resource.ends_with(".waitForTaskToken") => {
+                    Some(uuid::Uuid::new_v4().to_string())
+                }
                 _ => None,
             };
             let actx = ctx.with(retry_count, token, None);
-            let err = match self.attempt(state, &state.io, input.clone(), &actx, prev).await {
+            let err = match self
+                .attempt(state, &state.io, input.clone(), &actx, prev)
+                .await
+            {
                 Ok(out) => return Ok(Self::follow(state, out)),
                 Err(e) => e,
             };
             if err.error == names::RUNTIME {
                 return Err(err);
             }
-            if let Some(i) = retriers.iter().position(|r| matches(&r.error_equals, &err.error)) {
+            if let Some(i) = retriers
+                .iter()
+                .position(|r| matches(&r.error_equals, &err.error))
+            {
                 if counts[i] < retriers[i].max_attempts {
                     let delay = retriers[i].delay(counts[i]);
                     counts[i] += 1;
@@ -210,7 +261,10 @@ impl Runner {
                     continue;
                 }
             }
-            if let Some(c) = catchers.iter().find(|c| matches(&c.error_equals, &err.error)) {
+            if let Some(c) = catchers
+                .iter()
+                .find(|c| matches(&c.error_equals, &err.error))
+            {
                 let out = c.result_path.apply(input, err.to_output())?;
                 return Ok(Step::Next(c.next.clone(), out));
             }

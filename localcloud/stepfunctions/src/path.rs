@@ -112,7 +112,8 @@ fn parse_segments(mut s: &str) -> Result<Vec<Segment>, ()> {
         if let Some(r) = s.strip_prefix('.') {
             let end = r.find(['.', '[']).unwrap_or(r.len());
             let name = &r[..end];
-            if name.is_empty() || name.contains(['*', '@', '?', ',', ':', '(', ')', ' ', ']', '\'']) {
+            if name.is_empty() || name.contains(['*', '@', '?', ',', ':', '(', ')', ' ', ']', '\''])
+            {
                 return Err(());
             }
             out.push(Segment::Field(name.to_string()));
@@ -148,7 +149,7 @@ pub fn get<'a>(mut doc: &'a Value, segs: &[Segment]) -> Option<&'a Value> {
 /// Writes `value` at the reference path inside `target`, creating missing objects on the way
 /// (ResultPath semantics, <https://states-language.net/spec.html#filters>). Fails when the path
 /// crosses a non-object, or indexes past an array's end.
-pub fn set(target: Value, segs: &[Segment], value: Value) -> Result<Value, ()> {
+pub fn set(target: Value, segs: &[Segment], value: Value) -> Result<Value, PathMismatch> {
     let Some((first, rest)) = segs.split_first() else {
         return Ok(value);
     };
@@ -164,7 +165,7 @@ pub fn set(target: Value, segs: &[Segment], value: Value) -> Result<Value, ()> {
             Ok(Value::Object(m))
         }
         (Segment::Index(i), Value::Array(mut a)) => {
-            let slot = a.get_mut(*i).ok_or(())?;
+            let slot = a.get_mut(*i).ok_or(PathMismatch)?;
             let old = std::mem::take(slot);
             *slot = if rest.is_empty() {
                 value
@@ -173,9 +174,13 @@ pub fn set(target: Value, segs: &[Segment], value: Value) -> Result<Value, ()> {
             };
             Ok(Value::Array(a))
         }
-        _ => Err(()),
+        _ => Err(PathMismatch),
     }
 }
+
+/// A reference path crossed a non-object or indexed past an array's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathMismatch;
 
 #[cfg(test)]
 mod tests {
@@ -194,8 +199,21 @@ mod tests {
         let segs = p.segments().unwrap();
         let out = set(doc, segs, json!(8)).unwrap();
         assert_eq!(out, json!({"a": {"b c": [0, {"d": 8}]}}));
-        assert!(set(json!({"a": 1}), &[Segment::Field("a".into()), Segment::Field("b".into())], json!(1)).is_err());
-        assert_eq!(set(json!({}), &[Segment::Field("x".into()), Segment::Field("y".into())], json!(1)).unwrap(), json!({"x": {"y": 1}}));
+        assert!(set(
+            json!({"a": 1}),
+            &[Segment::Field("a".into()), Segment::Field("b".into())],
+            json!(1)
+        )
+        .is_err());
+        assert_eq!(
+            set(
+                json!({}),
+                &[Segment::Field("x".into()), Segment::Field("y".into())],
+                json!(1)
+            )
+            .unwrap(),
+            json!({"x": {"y": 1}})
+        );
     }
 
     #[test]

@@ -36,5 +36,10 @@ pub struct TaskError {
 /// Executes Task resources.
 pub trait TaskExecutor: Send + Sync {
     /// Runs `resource` with the effective input; returns the raw result.
-    fn execute<'a>(&'a self, resource: &'a str, input: Value, ctx: TaskContext) -> BoxFuture<'a, Result<Value, TaskError>>;
+    fn execute<'a>(
+        &'a self,
+        resource: &'a str,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'a, Result<Value, TaskError>>;
 }

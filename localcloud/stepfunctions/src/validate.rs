@@ -18,8 +18,14 @@ pub fn parse_definition(text: &str) -> Result<StateMachine, InvalidDefinition> {
     let v: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            cx.report(code::INVALID_JSON_DESCRIPTION, format!("The definition is not valid JSON: {e}"), "");
-            return Err(InvalidDefinition { diagnostics: cx.diags });
+            cx.report(
+                code::INVALID_JSON_DESCRIPTION,
+                format!("The definition is not valid JSON: {e}"),
+                "",
+            );
+            return Err(InvalidDefinition {
+                diagnostics: cx.diags,
+            });
         }
     };
     let machine = parse_machine(&v, &mut cx, "", true);
@@ -30,7 +36,9 @@ pub fn parse_definition(text: &str) -> Result<StateMachine, InvalidDefinition> {
     }
     match machine {
         Some(m) if cx.diags.is_empty() => Ok(m),
-        _ => Err(InvalidDefinition { diagnostics: cx.diags }),
+        _ => Err(InvalidDefinition {
+            diagnostics: cx.diags,
+        }),
     }
 }
 
@@ -63,15 +71,25 @@ fn targets(kind: &Kind, transition: &Transition, loc: &str) -> Vec<(String, Stri
 fn check_graph(m: &StateMachine, cx: &mut Cx) {
     let sloc = |name: &str| format!("{}/States/{name}", m.loc);
     if !m.states.contains_key(&m.start_at) && !m.start_at.is_empty() {
-        cx.report(code::MISSING_TRANSITION_TARGET, format!("Missing 'Next' target: {}", m.start_at), &format!("{}/StartAt", m.loc));
+        cx.report(
+            code::MISSING_TRANSITION_TARGET,
+            format!("Missing 'Next' target: {}", m.start_at),
+            &format!("{}/StartAt", m.loc),
+        );
     }
     let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
     let mut terminal = false;
     for name in &m.order {
-        let Some(s) = m.states.get(name) else { continue };
+        let Some(s) = m.states.get(name) else {
+            continue;
+        };
         for (t, loc) in targets(&s.kind, &s.transition, &sloc(name)) {
             if !m.states.contains_key(&t) {
-                cx.report(code::MISSING_TRANSITION_TARGET, format!("Missing 'Next' target: {t}"), &loc);
+                cx.report(
+                    code::MISSING_TRANSITION_TARGET,
+                    format!("Missing 'Next' target: {t}"),
+                    &loc,
+                );
             }
             edges.entry(name.as_str()).or_default().push(t);
         }
@@ -94,7 +112,11 @@ fn check_graph(m: &StateMachine, cx: &mut Cx) {
         return;
     }
     if !terminal && !m.order.is_empty() {
-        cx.report(code::MISSING_END_STATE, "Workflow has no terminal state", "");
+        cx.report(
+            code::MISSING_END_STATE,
+            "Workflow has no terminal state",
+            "",
+        );
         return;
     }
     let mut reached: HashSet<&str> = HashSet::new();
@@ -114,7 +136,11 @@ fn check_graph(m: &StateMachine, cx: &mut Cx) {
     }
     for name in &m.order {
         if !reached.contains(name.as_str()) {
-            cx.report(code::MISSING_TRANSITION_TARGET, format!("State \"{name}\" is not reachable."), &sloc(name));
+            cx.report(
+                code::MISSING_TRANSITION_TARGET,
+                format!("State \"{name}\" is not reachable."),
+                &sloc(name),
+            );
         }
     }
 }
@@ -123,7 +149,11 @@ fn check_unique(m: &StateMachine, seen: &mut HashMap<String, String>, cx: &mut C
     for name in &m.order {
         let loc = format!("{}/States/{name}", m.loc);
         if let Some(first) = seen.get(name) {
-            cx.report(code::DUPLICATE_STATE_NAME, format!("Duplicate State name: {name} (first defined at {first})"), &loc);
+            cx.report(
+                code::DUPLICATE_STATE_NAME,
+                format!("Duplicate State name: {name} (first defined at {first})"),
+                &loc,
+            );
         } else {
             seen.insert(name.clone(), loc);
         }

@@ -8,7 +8,10 @@
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use localcloud_stepfunctions::{execute, parse_definition, Clock, ExecutionOptions, TaskContext, TaskError, TaskExecutor, TokioClock};
+use localcloud_stepfunctions::{
+    execute, parse_definition, Clock, ExecutionOptions, TaskContext, TaskError, TaskExecutor,
+    TokioClock,
+};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,14 +26,25 @@ struct Canned {
 }
 
 impl TaskExecutor for Canned {
-    fn execute<'a>(&'a self, resource: &'a str, input: Value, ctx: TaskContext) -> BoxFuture<'a, Result<Value, TaskError>> {
+    fn execute<'a>(
+        &'a self,
+        resource: &'a str,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'a, Result<Value, TaskError>> {
         Box::pin(async move {
-            self.calls.lock().unwrap().push(json!({"resource": resource, "input": input, "retryCount": ctx.retry_count}));
+            self.calls
+                .lock()
+                .expect("test invariant")
+                .push(json!({"resource": resource, "input": input, "retryCount": ctx.retry_count}));
             let Some(list) = self.table.get(resource) else {
-                return Err(TaskError { error: "Test.UnknownResource".into(), cause: resource.to_string() });
+                return Err(TaskError {
+                    error: "Test.UnknownResource".into(),
+                    cause: resource.to_string(),
+                });
             };
             let n = {
-                let mut used = self.used.lock().unwrap();
+                let mut used = self.used.lock().expect("test invariant");
                 let n = used.entry(resource.to_string()).or_insert(0);
                 let cur = *n;
                 *n += 1;
@@ -41,8 +55,14 @@ impl TaskExecutor for Canned {
                 tokio::time::sleep(Duration::from_secs(d)).await;
             }
             if let Some(e) = entry.get("error").and_then(Value::as_str) {
-                let cause = entry.get("cause").and_then(Value::as_str).unwrap_or_default();
-                return Err(TaskError { error: e.into(), cause: cause.into() });
+                let cause = entry
+                    .get("cause")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                return Err(TaskError {
+                    error: e.into(),
+                    cause: cause.into(),
+                });
             }
             if entry.get("echo") == Some(&Value::Bool(true)) {
                 return Ok(input);
@@ -61,7 +81,9 @@ fn read(dir: &Path, name: &str) -> Option<String> {
 
 fn run_case(dir: &Path) -> Result<(), String> {
     let definition = read(dir, "definition.asl.json").ok_or("missing definition.asl.json")?;
-    let expected: Value = serde_json::from_str(&read(dir, "expected.json").ok_or("missing expected.json")?).map_err(|e| e.to_string())?;
+    let expected: Value =
+        serde_json::from_str(&read(dir, "expected.json").ok_or("missing expected.json")?)
+            .map_err(|e| e.to_string())?;
     let source = read(dir, "source").ok_or("missing source")?;
     if !source.contains("https://") {
         return Err("source cites no URL".into());
@@ -80,12 +102,16 @@ fn run_case(dir: &Path) -> Result<(), String> {
             Ok(_) => return Err("definition was accepted, expected InvalidDefinition".into()),
             Err(e) => e,
         };
-        let want = want.as_array().ok_or("invalidDefinition must be an array")?;
+        let want = want
+            .as_array()
+            .ok_or("invalidDefinition must be an array")?;
         for w in want {
             let found = err.diagnostics.iter().any(|d| {
                 Some(d.code) == w["code"].as_str()
-                    && w.get("location").is_none_or(|l| l.as_str() == Some(d.location.as_str()))
-                    && w.get("message").is_none_or(|m| m.as_str() == Some(d.message.as_str()))
+                    && w.get("location")
+                        .is_none_or(|l| l.as_str() == Some(d.location.as_str()))
+                    && w.get("message")
+                        .is_none_or(|m| m.as_str() == Some(d.message.as_str()))
             });
             if !found {
                 return Err(format!("expected diagnostic {w} not in: {err}"));
@@ -99,19 +125,40 @@ fn run_case(dir: &Path) -> Result<(), String> {
         return Ok(());
     }
     let machine = parsed.map_err(|e| format!("definition rejected: {e}"))?;
-    let executor = Arc::new(Canned { table: tasks, used: Mutex::new(HashMap::new()), calls: Mutex::new(Vec::new()) });
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().map_err(|e| e.to_string())?;
+    let executor = Arc::new(Canned {
+        table: tasks,
+        used: Mutex::new(HashMap::new()),
+        calls: Mutex::new(Vec::new()),
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .map_err(|e| e.to_string())?;
     let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
     let (outcome, elapsed) = rt.block_on(async {
         let clock: Arc<dyn Clock> = Arc::new(TokioClock::starting_at(start));
-        let opts = ExecutionOptions { name: "conformance".into(), ..ExecutionOptions::default() };
+        let opts = ExecutionOptions {
+            name: "conformance".into(),
+            ..ExecutionOptions::default()
+        };
         let out = execute(&machine, input, &opts, executor.clone(), clock.clone()).await;
-        (out, (clock.now() - start).num_milliseconds() as f64 / 1000.0)
+        (
+            out,
+            (clock.now() - start).num_milliseconds() as f64 / 1000.0,
+        )
     });
-    let status = expected["status"].as_str().ok_or("expected.json needs status or invalidDefinition")?;
+    let status = expected["status"]
+        .as_str()
+        .ok_or("expected.json needs status or invalidDefinition")?;
     let mut problems = Vec::new();
     if outcome.status.as_str() != status {
-        problems.push(format!("status {} (error {:?}, cause {:?}), expected {status}", outcome.status.as_str(), outcome.error, outcome.cause));
+        problems.push(format!(
+            "status {} (error {:?}, cause {:?}), expected {status}",
+            outcome.status.as_str(),
+            outcome.error,
+            outcome.cause
+        ));
     }
     if let Some(want) = expected.get("output") {
         if outcome.output.as_ref() != Some(want) {
@@ -131,14 +178,23 @@ fn run_case(dir: &Path) -> Result<(), String> {
         }
     }
     if let Some(want) = expected.get("historyTypes") {
-        let got: Vec<&str> = outcome.history.iter().map(|e| e.event_type.as_str()).collect();
+        let got: Vec<&str> = outcome
+            .history
+            .iter()
+            .map(|e| e.event_type.as_str())
+            .collect();
         if json!(got) != *want {
             problems.push(format!("history {got:?}, expected {want}"));
         }
     }
     if let Some(want) = expected.get("history") {
         let got = serde_json::to_value(&outcome.history).map_err(|e| e.to_string())?;
-        for (i, w) in want.as_array().ok_or("history must be an array")?.iter().enumerate() {
+        for (i, w) in want
+            .as_array()
+            .ok_or("history must be an array")?
+            .iter()
+            .enumerate()
+        {
             let g = &got[i];
             for (k, v) in w.as_object().ok_or("history entries are objects")? {
                 if &g[k] != v {
@@ -148,7 +204,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
         }
     }
     if let Some(want) = expected.get("calls") {
-        let calls = executor.calls.lock().unwrap().clone();
+        let calls = executor.calls.lock().expect("test invariant").clone();
         if json!(calls) != *want {
             problems.push(format!("calls {}, expected {want}", json!(calls)));
         }
@@ -163,7 +219,11 @@ fn run_case(dir: &Path) -> Result<(), String> {
             problems.push(format!("elapsed {elapsed}s, expected at most {max}s"));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 fn cases_dir() -> PathBuf {
@@ -182,7 +242,7 @@ fn conformance_cases() {
     let mut failures = Vec::new();
     let mut ran = 0;
     for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let name = dir.file_name().expect("test invariant").to_string_lossy().to_string();
         if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
             continue;
         }
@@ -191,7 +251,15 @@ fn conformance_cases() {
             failures.push(format!("{name}: {e}"));
         }
     }
-    println!("conformance: {} of {ran} cases passed", ran - failures.len());
+    println!(
+        "conformance: {} of {ran} cases passed",
+        ran - failures.len()
+    );
     assert!(ran > 0, "no conformance cases found");
-    assert!(failures.is_empty(), "{} of {ran} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

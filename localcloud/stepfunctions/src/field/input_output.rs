@@ -35,7 +35,11 @@ impl NullablePath {
             NullablePath::Identity => Ok(doc),
             NullablePath::Null => Ok(json!({})),
             NullablePath::Path(p) => p.read(&doc, ctx).ok_or_else(|| {
-                StatesError::runtime(format!("Invalid path '{}' : No results for path: {}", p.text, bracketed(p)))
+                StatesError::runtime(format!(
+                    "Invalid path '{}' : No results for path: {}",
+                    p.text,
+                    bracketed(p)
+                ))
             }),
         }
     }

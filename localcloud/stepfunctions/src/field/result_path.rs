@@ -46,10 +46,13 @@ impl ResultPath {
             ResultPath::At(p) => {
                 let segs = p.segments().unwrap_or(&[]);
                 let shown = input.to_string();
-                path::set(input, segs, result).map_err(|()| {
+                path::set(input, segs, result).map_err(|_| {
                     StatesError::new(
                         names::RESULT_PATH_MATCH_FAILURE,
-                        format!("Unable to apply ReferencePath {} to input {}", p.text, shown),
+                        format!(
+                            "Unable to apply ReferencePath {} to input {}",
+                            p.text, shown
+                        ),
                     )
                 })
             }

@@ -38,7 +38,11 @@ pub fn check(call: &Call) -> Result<(), String> {
         return Err(format!("The function '{}' is not supported", call.name));
     };
     if call.args.len() < *min || call.args.len() > *max {
-        return Err(format!("The function '{}' was given {} arguments", call.name, call.args.len()));
+        return Err(format!(
+            "The function '{}' was given {} arguments",
+            call.name,
+            call.args.len()
+        ));
     }
     for a in &call.args {
         if let Arg::Call(c) = a {
@@ -66,7 +70,9 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
             Arg::Call(c) => eval(c, input, ctx, field)?,
         });
     }
-    let fail = |detail: String| StatesError::intrinsic(format!("Invalid arguments in {}: {detail}", call.name));
+    let fail = |detail: String| {
+        StatesError::intrinsic(format!("Invalid arguments in {}: {detail}", call.name))
+    };
     match call.name.as_str() {
         "States.Format" => format(call, &args).map_err(fail),
         "States.StringToJson" => {
@@ -82,11 +88,19 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
                 return Err(fail("the chunk size must be greater than 0".into()));
             }
             let chunks = arr.chunks(usize::try_from(size).unwrap_or(usize::MAX));
-            Ok(Value::Array(chunks.map(|c| Value::Array(c.to_vec())).collect()))
+            Ok(Value::Array(
+                chunks.map(|c| Value::Array(c.to_vec())).collect(),
+            ))
         }
-        "States.ArrayContains" => Ok(Value::Bool(array(&args[0]).map_err(fail)?.contains(&args[1]))),
+        "States.ArrayContains" => Ok(Value::Bool(
+            array(&args[0]).map_err(fail)?.contains(&args[1]),
+        )),
         "States.ArrayRange" => {
-            let (start, end, step) = (int(&args[0]).map_err(fail)?, int(&args[1]).map_err(fail)?, int(&args[2]).map_err(fail)?);
+            let (start, end, step) = (
+                int(&args[0]).map_err(fail)?,
+                int(&args[1]).map_err(fail)?,
+                int(&args[2]).map_err(fail)?,
+            );
             if step == 0 {
                 return Err(fail("the step must not be 0".into()));
             }
@@ -128,7 +142,9 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
             if s.chars().count() > 10_000 {
                 return Err(fail("the input is longer than 10000 characters".into()));
             }
-            Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(s)))
+            Ok(Value::String(
+                base64::engine::general_purpose::STANDARD.encode(s),
+            ))
         }
         "States.Base64Decode" => {
             let s = string(&args[0]).map_err(fail)?;
@@ -164,7 +180,9 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
                 return Err(fail("both values must be JSON objects".into()));
             };
             if args[2] != Value::Bool(false) {
-                return Err(fail("deep merge is not supported; the third argument must be false".into()));
+                return Err(fail(
+                    "deep merge is not supported; the third argument must be false".into(),
+                ));
             }
             let mut out: Map<String, Value> = a.clone();
             for (k, v) in b {
@@ -185,7 +203,9 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
         }
         "States.MathAdd" => {
             let (a, b) = (int(&args[0]).map_err(fail)?, int(&args[1]).map_err(fail)?);
-            a.checked_add(b).map(Value::from).ok_or_else(|| fail("the sum overflows".into()))
+            a.checked_add(b)
+                .map(Value::from)
+                .ok_or_else(|| fail("the sum overflows".into()))
         }
         "States.StringSplit" => {
             let s = string(&args[0]).map_err(fail)?;
@@ -198,7 +218,9 @@ pub fn eval(call: &Call, input: &Value, ctx: &Ctx, field: &str) -> Result<Value,
             ))
         }
         "States.UUID" => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
-        other => Err(StatesError::intrinsic(format!("The function '{other}' is not supported"))),
+        other => Err(StatesError::intrinsic(format!(
+            "The function '{other}' is not supported"
+        ))),
     }
 }
 
@@ -207,18 +229,24 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn string(v: &Value) -> Result<&str, String> {
-    v.as_str().ok_or_else(|| format!("expected a string but got {v}"))
+    v.as_str()
+        .ok_or_else(|| format!("expected a string but got {v}"))
 }
 
 fn array(v: &Value) -> Result<&Vec<Value>, String> {
-    v.as_array().ok_or_else(|| format!("expected an array but got {v}"))
+    v.as_array()
+        .ok_or_else(|| format!("expected an array but got {v}"))
 }
 
 fn int(v: &Value) -> Result<i64, String> {
     match v {
         Value::Number(n) => n
             .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
             .ok_or_else(|| format!("expected an integer but got {n}")),
         other => Err(format!("expected an integer but got {other}")),
     }
@@ -233,14 +261,20 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, String> {
     let mut i = 0;
     while i < template.len() {
         let c = &template[i];
-        let closes = template.get(i + 1).is_some_and(|n| n.ch == '}' && !n.escaped);
+        let closes = template
+            .get(i + 1)
+            .is_some_and(|n| n.ch == '}' && !n.escaped);
         if c.ch == '{' && !c.escaped && closes {
             let v = args.get(next).ok_or("more placeholders than arguments")?;
             match v {
                 Value::String(s) => out.push_str(s),
                 Value::Number(n) => out.push_str(&number_text(n)),
                 Value::Bool(_) | Value::Null => out.push_str(&v.to_string()),
-                _ => return Err("only string, number, boolean and null values can be formatted".into()),
+                _ => {
+                    return Err(
+                        "only string, number, boolean and null values can be formatted".into(),
+                    )
+                }
             }
             next += 1;
             i += 2;

@@ -53,7 +53,10 @@ pub fn parse(text: &str) -> Result<Call, String> {
     let call = p.call(0)?;
     p.ws();
     if p.i != p.s.len() {
-        return Err(format!("unexpected text after the call at position {}", p.i));
+        return Err(format!(
+            "unexpected text after the call at position {}",
+            p.i
+        ));
     }
     Ok(call)
 }
@@ -126,7 +129,11 @@ impl Parser {
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
             Some('S') => Ok(Arg::Call(self.call(depth + 1)?)),
             Some(_) => {
-                for (word, arg) in [("true", Arg::Bool(true)), ("false", Arg::Bool(false)), ("null", Arg::Null)] {
+                for (word, arg) in [
+                    ("true", Arg::Bool(true)),
+                    ("false", Arg::Bool(false)),
+                    ("null", Arg::Null),
+                ] {
                     let w: Vec<char> = word.chars().collect();
                     if self.s[self.i..].starts_with(&w) {
                         self.i += w.len();
@@ -150,12 +157,22 @@ impl Parser {
                     return Ok(Arg::Str(out));
                 }
                 Some('\\') => {
-                    let c = self.s.get(self.i + 1).copied().ok_or("unterminated string literal")?;
-                    out.push(LitChar { ch: c, escaped: true });
+                    let c = self
+                        .s
+                        .get(self.i + 1)
+                        .copied()
+                        .ok_or("unterminated string literal")?;
+                    out.push(LitChar {
+                        ch: c,
+                        escaped: true,
+                    });
                     self.i += 2;
                 }
                 Some(c) => {
-                    out.push(LitChar { ch: c, escaped: false });
+                    out.push(LitChar {
+                        ch: c,
+                        escaped: false,
+                    });
                     self.i += 1;
                 }
             }
@@ -172,7 +189,8 @@ impl Parser {
             self.i += 1;
         }
         let text: String = self.s[start..self.i].iter().collect();
-        let n: Number = serde_json::from_str(&text).map_err(|_| format!("invalid number '{text}'"))?;
+        let n: Number =
+            serde_json::from_str(&text).map_err(|_| format!("invalid number '{text}'"))?;
         Ok(Arg::Num(n))
     }
 
@@ -207,7 +225,10 @@ mod tests {
 
     #[test]
     fn parses_nested_calls_and_literals() {
-        let c = parse("States.Format('a\\{{}\\'', States.MathAdd($.x, -2), true, null, $$.Execution.Id)").unwrap();
+        let c = parse(
+            "States.Format('a\\{{}\\'', States.MathAdd($.x, -2), true, null, $$.Execution.Id)",
+        )
+        .unwrap();
         assert_eq!(c.name, "States.Format");
         assert_eq!(c.args.len(), 5);
         assert!(matches!(&c.args[1], Arg::Call(inner) if inner.name == "States.MathAdd"));

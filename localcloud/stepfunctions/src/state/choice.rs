@@ -51,8 +51,19 @@ const LE: &[Ordering] = &[Ordering::Less, Ordering::Equal];
 const GE: &[Ordering] = &[Ordering::Greater, Ordering::Equal];
 
 fn operator(name: &str) -> Option<Op> {
-    let fams = [("String", Family::String), ("Numeric", Family::Numeric), ("Boolean", Family::Boolean), ("Timestamp", Family::Timestamp)];
-    let rels = [("Equals", EQ), ("LessThan", LT), ("GreaterThan", GT), ("LessThanEquals", LE), ("GreaterThanEquals", GE)];
+    let fams = [
+        ("String", Family::String),
+        ("Numeric", Family::Numeric),
+        ("Boolean", Family::Boolean),
+        ("Timestamp", Family::Timestamp),
+    ];
+    let rels = [
+        ("Equals", EQ),
+        ("LessThan", LT),
+        ("GreaterThan", GT),
+        ("LessThanEquals", LE),
+        ("GreaterThanEquals", GE),
+    ];
     for (fname, fam) in fams {
         if let Some(rest) = name.strip_prefix(fname) {
             for (rname, rel) in rels {
@@ -121,7 +132,11 @@ impl Choice {
                 for (i, v) in a.iter().enumerate() {
                     let loc = format!("{}/Choices[{i}]", o.loc);
                     if let Some(rule) = parse_rule(v, cx, &loc, true) {
-                        let next = v.get("Next").and_then(Value::as_str).unwrap_or_default().to_string();
+                        let next = v
+                            .get("Next")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string();
                         choices.push((rule, next));
                     }
                 }
@@ -156,7 +171,10 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
     let o = Obj { map, loc };
     match (top, map.contains_key("Next")) {
         (true, false) => cx.schema("These fields are required: [Next]", loc),
-        (false, true) => cx.schema("The field \"Next\" is not supported by Step Functions", &o.at("Next")),
+        (false, true) => cx.schema(
+            "The field \"Next\" is not supported by Step Functions",
+            &o.at("Next"),
+        ),
         _ => {}
     }
     let mut ops: Vec<(&String, &Value)> = map
@@ -164,7 +182,10 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
         .filter(|(k, _)| !matches!(k.as_str(), "Next" | "Variable" | "Comment"))
         .collect();
     if ops.len() != 1 {
-        cx.schema("A choice rule must have exactly one operator (or And, Or, Not)", loc);
+        cx.schema(
+            "A choice rule must have exactly one operator (or And, Or, Not)",
+            loc,
+        );
         return None;
     }
     let (name, operand) = ops.remove(0);
@@ -176,7 +197,10 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
                 .map(|(i, r)| parse_rule(r, cx, &format!("{loc}/{key}[{i}]"), false))
                 .collect(),
             _ => {
-                cx.schema(format!("{key} must be a non-empty array of rules"), &o.at(key));
+                cx.schema(
+                    format!("{key} must be a non-empty array of rules"),
+                    &o.at(key),
+                );
                 None
             }
         }
@@ -184,7 +208,9 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
     match name.as_str() {
         "And" => return sub(cx, "And").map(Rule::And),
         "Or" => return sub(cx, "Or").map(Rule::Or),
-        "Not" => return parse_rule(operand, cx, &o.at("Not"), false).map(|r| Rule::Not(Box::new(r))),
+        "Not" => {
+            return parse_rule(operand, cx, &o.at("Not"), false).map(|r| Rule::Not(Box::new(r)))
+        }
         _ => {}
     }
     let variable = match o.str(cx, "Variable") {
@@ -201,18 +227,30 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
         }
     };
     let (base, is_path) = match name.strip_suffix("Path") {
-        Some(b) if operator(b).is_some_and(|op| matches!(op, Op::Compare(..) | Op::Matches) && b != "StringMatches") => (b, true),
+        Some(b)
+            if operator(b).is_some_and(|op| {
+                matches!(op, Op::Compare(..) | Op::Matches) && b != "StringMatches"
+            }) =>
+        {
+            (b, true)
+        }
         _ => (name.as_str(), false),
     };
     let Some(op) = operator(base) else {
-        cx.schema(format!("The field \"{name}\" is not supported by Step Functions"), &o.at(name));
+        cx.schema(
+            format!("The field \"{name}\" is not supported by Step Functions"),
+            &o.at(name),
+        );
         return None;
     };
     let operand = if is_path {
         match operand.as_str().map(Path::parse) {
             Some(Ok(p)) => Operand::Path(p),
             _ => {
-                cx.schema(format!("The value of {name} must be a valid JSONPath"), &o.at(name));
+                cx.schema(
+                    format!("The value of {name} must be a valid JSONPath"),
+                    &o.at(name),
+                );
                 return None;
             }
         }
@@ -220,16 +258,25 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
         let ok = match op {
             Op::Compare(Family::String, _) | Op::Matches => operand.is_string(),
             Op::Compare(Family::Numeric, _) => operand.is_number(),
-            Op::Compare(Family::Timestamp, _) => operand.as_str().and_then(parse_timestamp).is_some(),
+            Op::Compare(Family::Timestamp, _) => {
+                operand.as_str().and_then(parse_timestamp).is_some()
+            }
             _ => operand.is_boolean(),
         };
         if !ok {
-            cx.schema(format!("The value of {name} has the wrong type"), &o.at(name));
+            cx.schema(
+                format!("The value of {name} has the wrong type"),
+                &o.at(name),
+            );
             return None;
         }
         Operand::Value(operand.clone())
     };
-    Some(Rule::Compare { variable, op, operand })
+    Some(Rule::Compare {
+        variable,
+        op,
+        operand,
+    })
 }
 
 fn eval(rule: &Rule, input: &Value, ctx: &Ctx) -> Result<bool, StatesError> {
@@ -251,12 +298,18 @@ fn eval(rule: &Rule, input: &Value, ctx: &Ctx) -> Result<bool, StatesError> {
             Ok(false)
         }
         Rule::Not(r) => Ok(!eval(r, input, ctx)?),
-        Rule::Compare { variable, op, operand } => {
+        Rule::Compare {
+            variable,
+            op,
+            operand,
+        } => {
             let value = variable.read(input, ctx);
             if *op == Op::IsPresent {
                 return Ok(value.is_some() == (operand_bool(operand)));
             }
-            let invalid = |p: &Path| StatesError::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", p.text));
+            let invalid = |p: &Path| {
+                StatesError::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", p.text))
+            };
             let value = value.ok_or_else(|| invalid(variable))?;
             let rhs = match operand {
                 Operand::Value(v) => v.clone(),
@@ -277,12 +330,19 @@ fn compare(op: Op, v: &Value, rhs: &Value) -> bool {
         Op::Compare(fam, rel) => {
             let ord = match (fam, v, rhs) {
                 (Family::String, Value::String(a), Value::String(b)) => Some(a.cmp(b)),
-                (Family::Numeric, Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
-                    (Some(x), Some(y)) => Some(x.cmp(&y)),
-                    _ => a.as_f64().zip(b.as_f64()).and_then(|(x, y)| x.partial_cmp(&y)),
-                },
+                (Family::Numeric, Value::Number(a), Value::Number(b)) => {
+                    match (a.as_i64(), b.as_i64()) {
+                        (Some(x), Some(y)) => Some(x.cmp(&y)),
+                        _ => a
+                            .as_f64()
+                            .zip(b.as_f64())
+                            .and_then(|(x, y)| x.partial_cmp(&y)),
+                    }
+                }
                 (Family::Boolean, Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-                (Family::Timestamp, Value::String(a), Value::String(b)) => parse_timestamp(a).zip(parse_timestamp(b)).map(|(x, y)| x.cmp(&y)),
+                (Family::Timestamp, Value::String(a), Value::String(b)) => parse_timestamp(a)
+                    .zip(parse_timestamp(b))
+                    .map(|(x, y)| x.cmp(&y)),
                 _ => None,
             };
             ord.is_some_and(|o| rel.contains(&o))

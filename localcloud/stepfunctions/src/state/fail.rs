@@ -34,19 +34,27 @@ pub struct Fail {
 fn source(o: Obj<'_>, cx: &mut Cx, lit: &str, path: &str) -> Source {
     match (o.get(lit), o.get(path)) {
         (Some(_), Some(_)) => {
-            cx.schema(format!("Only one of '{lit}' or '{path}' may be present"), o.loc);
+            cx.schema(
+                format!("Only one of '{lit}' or '{path}' may be present"),
+                o.loc,
+            );
             Source::None
         }
         (Some(_), None) => o.str(cx, lit).map(Source::Literal).unwrap_or(Source::None),
         (None, Some(_)) => match o.str(cx, path) {
-            Some(s) if parser::looks_like_call(&s) => match parser::parse(&s).and_then(|c| functions::check(&c).map(|()| c)) {
-                Ok(c) => Source::Call(c),
-                Err(e) => {
-                    cx.schema(e, &o.at(path));
-                    Source::None
+            Some(s) if parser::looks_like_call(&s) => {
+                match parser::parse(&s).and_then(|c| functions::check(&c).map(|()| c)) {
+                    Ok(c) => Source::Call(c),
+                    Err(e) => {
+                        cx.schema(e, &o.at(path));
+                        Source::None
+                    }
                 }
-            },
-            Some(_) => o.ref_path(cx, path).map(Source::Path).unwrap_or(Source::None),
+            }
+            Some(_) => o
+                .ref_path(cx, path)
+                .map(Source::Path)
+                .unwrap_or(Source::None),
             None => Source::None,
         },
         (None, None) => Source::None,
@@ -63,7 +71,11 @@ impl Fail {
     }
 
     /// The execution's error and cause. A path naming no string is `States.Runtime`.
-    pub fn resolve(&self, input: &Value, ctx: &Ctx) -> Result<(Option<String>, Option<String>), StatesError> {
+    pub fn resolve(
+        &self,
+        input: &Value,
+        ctx: &Ctx,
+    ) -> Result<(Option<String>, Option<String>), StatesError> {
         let get = |s: &Source, field: &str| -> Result<Option<String>, StatesError> {
             let v = match s {
                 Source::None => return Ok(None),
@@ -82,6 +94,9 @@ impl Fail {
                 ))),
             }
         };
-        Ok((get(&self.error, "ErrorPath")?, get(&self.cause, "CausePath")?))
+        Ok((
+            get(&self.error, "ErrorPath")?,
+            get(&self.cause, "CausePath")?,
+        ))
     }
 }

@@ -20,9 +20,25 @@ use serde_json::{json, Value};
 
 /// Fields a Map state may carry besides the common ones.
 pub const FIELDS: &[&str] = &[
-    "ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "Parameters", "MaxConcurrency", "ToleratedFailureCount",
-    "ToleratedFailurePercentage", "ItemReader", "ResultWriter", "ItemBatcher", "Label", "ResultSelector", "ResultPath",
-    "Retry", "Catch", "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
+    "ItemProcessor",
+    "Iterator",
+    "ItemsPath",
+    "ItemSelector",
+    "Parameters",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "Label",
+    "ResultSelector",
+    "ResultPath",
+    "Retry",
+    "Catch",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
 ];
 
 /// A Map state.
@@ -49,16 +65,30 @@ pub struct Map {
 impl Map {
     /// Reads the fields.
     pub fn parse(o: Obj<'_>, cx: &mut Cx) -> Map {
-        for k in ["ItemReader", "ResultWriter", "ItemBatcher", "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] {
+        for k in [
+            "ItemReader",
+            "ResultWriter",
+            "ItemBatcher",
+            "MaxConcurrencyPath",
+            "ToleratedFailureCountPath",
+            "ToleratedFailurePercentagePath",
+        ] {
             if o.get(k).is_some() {
-                cx.report(code::NOT_EMULATED, format!("{k} (Distributed Map) is not emulated by localcloud"), &o.at(k));
+                cx.report(
+                    code::NOT_EMULATED,
+                    format!("{k} (Distributed Map) is not emulated by localcloud"),
+                    &o.at(k),
+                );
             }
         }
         let key = match (o.get("ItemProcessor"), o.get("Iterator")) {
             (Some(_), None) => Some("ItemProcessor"),
             (None, Some(_)) => Some("Iterator"),
             (Some(_), Some(_)) => {
-                cx.schema("Only one of 'ItemProcessor' or 'Iterator' may be present", o.loc);
+                cx.schema(
+                    "Only one of 'ItemProcessor' or 'Iterator' may be present",
+                    o.loc,
+                );
                 None
             }
             (None, None) => {
@@ -70,16 +100,26 @@ impl Map {
             let v = o.get(k)?;
             let mode = v.pointer("/ProcessorConfig/Mode").and_then(Value::as_str);
             if mode == Some("DISTRIBUTED") {
-                cx.report(code::NOT_EMULATED, "Distributed Map is not emulated by localcloud", &format!("{}/ProcessorConfig/Mode", o.at(k)));
+                cx.report(
+                    code::NOT_EMULATED,
+                    "Distributed Map is not emulated by localcloud",
+                    &format!("{}/ProcessorConfig/Mode", o.at(k)),
+                );
             }
             parse_machine(v, cx, &o.at(k), false)
         });
         if o.get("ItemSelector").is_some() && o.get("Parameters").is_some() {
-            cx.schema("Only one of 'ItemSelector' or 'Parameters' may be present", o.loc);
+            cx.schema(
+                "Only one of 'ItemSelector' or 'Parameters' may be present",
+                o.loc,
+            );
         }
         let tolerated_percentage = o.num(cx, "ToleratedFailurePercentage");
         if tolerated_percentage.is_some_and(|p| p > 100.0) {
-            cx.schema("ToleratedFailurePercentage must be between 0 and 100", &o.at("ToleratedFailurePercentage"));
+            cx.schema(
+                "ToleratedFailurePercentage must be between 0 and 100",
+                &o.at("ToleratedFailurePercentage"),
+            );
         }
         let (retriers, catchers) = retry::parse(o, cx);
         Map {
@@ -97,14 +137,23 @@ impl Map {
 
 impl Runner {
     /// Runs the iterations and gathers their outputs in item order.
-    pub(crate) async fn run_map(&self, m: &Map, effective: Value, ctx: &Ctx, prev: &mut u64) -> Result<Value, StatesError> {
+    pub(crate) async fn run_map(
+        &self,
+        m: &Map,
+        effective: Value,
+        ctx: &Ctx,
+        prev: &mut u64,
+    ) -> Result<Value, StatesError> {
         let Some(processor) = &m.processor else {
             return Err(StatesError::runtime("The Map state has no ItemProcessor"));
         };
         let items = match &m.items_path {
             None => effective.clone(),
             Some(p) => p.read(&effective, ctx).ok_or_else(|| {
-                StatesError::runtime(format!("Invalid path '{}' : No results for path: {}", p.text, p.text))
+                StatesError::runtime(format!(
+                    "Invalid path '{}' : No results for path: {}",
+                    p.text, p.text
+                ))
             })?,
         };
         let Value::Array(items) = items else {
@@ -114,7 +163,12 @@ impl Runner {
             )));
         };
         let total = items.len();
-        let started = self.history.push(*prev, "MapStateStarted", "mapStateStartedEventDetails", json!({"length": total}));
+        let started = self.history.push(
+            *prev,
+            "MapStateStarted",
+            "mapStateStartedEventDetails",
+            json!({"length": total}),
+        );
         let mut inputs = Vec::with_capacity(total);
         for (i, item) in items.into_iter().enumerate() {
             inputs.push(match &m.item_selector {
@@ -122,15 +176,32 @@ impl Runner {
                 None => item,
             });
         }
-        let limit = if m.max_concurrency == 0 { usize::MAX } else { usize::try_from(m.max_concurrency).unwrap_or(usize::MAX) };
+        let limit = if m.max_concurrency == 0 {
+            usize::MAX
+        } else {
+            usize::try_from(m.max_concurrency).unwrap_or(usize::MAX)
+        };
         let iterations = stream::iter(inputs.into_iter().enumerate().map(|(i, input)| {
             let name = ctx.state_name.clone();
             async move {
                 let details = json!({"name": name, "index": i});
-                let id = self.history.push(started, "MapIterationStarted", "mapIterationStartedEventDetails", details.clone());
+                let id = self.history.push(
+                    started,
+                    "MapIterationStarted",
+                    "mapIterationStartedEventDetails",
+                    details.clone(),
+                );
                 let r = self.run_machine(processor, input, id, None).await;
-                let kind = if r.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
-                let key = if r.is_ok() { "mapIterationSucceededEventDetails" } else { "mapIterationFailedEventDetails" };
+                let kind = if r.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                };
+                let key = if r.is_ok() {
+                    "mapIterationSucceededEventDetails"
+                } else {
+                    "mapIterationFailedEventDetails"
+                };
                 self.history.push(id, kind, key, details);
                 r
             }
@@ -141,18 +212,42 @@ impl Runner {
             let results: Vec<Result<Value, StatesError>> = iterations.collect().await;
             let failed = results.iter().filter(|r| r.is_err()).count();
             let over_count = m.tolerated_count.is_some_and(|c| failed as u64 > c);
-            let over_pct = m.tolerated_percentage.is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) > p);
+            let over_pct = m
+                .tolerated_percentage
+                .is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) > p);
             if over_count || over_pct {
-                Err(StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded"))
+                Err(StatesError::new(
+                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                    "The specified tolerated failure threshold was exceeded",
+                ))
             } else {
-                Ok(Value::Array(results.into_iter().map(|r| r.unwrap_or_else(|e| e.to_output())).collect()))
+                Ok(Value::Array(
+                    results
+                        .into_iter()
+                        .map(|r| r.unwrap_or_else(|e| e.to_output()))
+                        .collect(),
+                ))
             }
         } else {
-            iterations.try_collect::<Vec<Value>>().await.map(Value::Array)
+            iterations
+                .try_collect::<Vec<Value>>()
+                .await
+                .map(Value::Array)
         };
         match &outcome {
-            Ok(_) => *prev = self.history.push(started, "MapStateSucceeded", "", json!({})),
-            Err(e) => *prev = self.history.push(started, "MapStateFailed", "", json!({"error": e.error, "cause": e.cause})),
+            Ok(_) => {
+                *prev = self
+                    .history
+                    .push(started, "MapStateSucceeded", "", json!({}))
+            }
+            Err(e) => {
+                *prev = self.history.push(
+                    started,
+                    "MapStateFailed",
+                    "",
+                    json!({"error": e.error, "cause": e.cause}),
+                )
+            }
         }
         outcome
     }

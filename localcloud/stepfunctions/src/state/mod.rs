@@ -96,7 +96,10 @@ const FLOW: &[&str] = &["Next", "End"];
 /// Parses a (possibly nested) state machine object at `loc`.
 pub fn parse_machine(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<StateMachine> {
     let Value::Object(map) = v else {
-        cx.schema("The state machine must be a JSON object", if loc.is_empty() { "/" } else { loc });
+        cx.schema(
+            "The state machine must be a JSON object",
+            if loc.is_empty() { "/" } else { loc },
+        );
         return None;
     };
     let o = Obj { map, loc };
@@ -115,21 +118,35 @@ pub fn parse_machine(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Sta
                 "QueryLanguage JSONata is not yet supported by localcloud",
                 &o.at("QueryLanguage"),
             ),
-            other => cx.schema(format!("The value '{other}' of QueryLanguage is not JSONPath or JSONata"), &o.at("QueryLanguage")),
+            other => cx.schema(
+                format!("The value '{other}' of QueryLanguage is not JSONPath or JSONata"),
+                &o.at("QueryLanguage"),
+            ),
         }
     }
     let start_at = o.req_str(cx, "StartAt").unwrap_or_default();
-    let timeout_seconds = if top { o.uint(cx, "TimeoutSeconds") } else { None };
+    let timeout_seconds = if top {
+        o.uint(cx, "TimeoutSeconds")
+    } else {
+        None
+    };
     let mut states = HashMap::new();
     let mut order = Vec::new();
     if !map.contains_key("States") {
-        cx.schema("These fields are required: [States]", if loc.is_empty() { "/" } else { loc });
+        cx.schema(
+            "These fields are required: [States]",
+            if loc.is_empty() { "/" } else { loc },
+        );
     }
     if let Some(sm) = o.obj(cx, "States") {
         for (name, sv) in sm {
             let sloc = format!("{loc}/States/{name}");
             if name.is_empty() || name.chars().count() > 80 {
-                cx.report(code::SCHEMA_VALIDATION_FAILED, "State names must be 1 to 80 characters long", &sloc);
+                cx.report(
+                    code::SCHEMA_VALIDATION_FAILED,
+                    "State names must be 1 to 80 characters long",
+                    &sloc,
+                );
             }
             if let Some(s) = parse_state(name, sv, cx, &sloc) {
                 order.push(name.clone());
@@ -154,9 +171,16 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
     let o = Obj { map, loc };
     if let Some(ql) = o.str(cx, "QueryLanguage") {
         if ql == "JSONata" {
-            cx.report(code::NOT_EMULATED, "QueryLanguage JSONata is not yet supported by localcloud", &o.at("QueryLanguage"));
+            cx.report(
+                code::NOT_EMULATED,
+                "QueryLanguage JSONata is not yet supported by localcloud",
+                &o.at("QueryLanguage"),
+            );
         } else if ql != "JSONPath" {
-            cx.schema(format!("The value '{ql}' of QueryLanguage is not JSONPath or JSONata"), &o.at("QueryLanguage"));
+            cx.schema(
+                format!("The value '{ql}' of QueryLanguage is not JSONPath or JSONata"),
+                &o.at("QueryLanguage"),
+            );
         }
     }
     let ty = o.req_str(cx, "Type")?;
@@ -169,16 +193,47 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
         v
     };
     let (kind, allowed, flows) = match ty.as_str() {
-        "Pass" => (Kind::Pass(pass::Pass::parse(o, cx)), with(&["Result", "Parameters", "ResultPath"], &[IO_IN_OUT, FLOW]), true),
-        "Task" => (Kind::Task(task::Task::parse(o, cx)), with(task::FIELDS, &[IO_IN_OUT, FLOW]), true),
-        "Choice" => (Kind::Choice(choice::Choice::parse(o, cx)), with(&["Choices", "Default"], &[IO_IN_OUT]), false),
-        "Wait" => (Kind::Wait(wait::Wait::parse(o, cx)), with(wait::FIELDS, &[IO_IN_OUT, FLOW]), true),
+        "Pass" => (
+            Kind::Pass(pass::Pass::parse(o, cx)),
+            with(&["Result", "Parameters", "ResultPath"], &[IO_IN_OUT, FLOW]),
+            true,
+        ),
+        "Task" => (
+            Kind::Task(task::Task::parse(o, cx)),
+            with(task::FIELDS, &[IO_IN_OUT, FLOW]),
+            true,
+        ),
+        "Choice" => (
+            Kind::Choice(choice::Choice::parse(o, cx)),
+            with(&["Choices", "Default"], &[IO_IN_OUT]),
+            false,
+        ),
+        "Wait" => (
+            Kind::Wait(wait::Wait::parse(o, cx)),
+            with(wait::FIELDS, &[IO_IN_OUT, FLOW]),
+            true,
+        ),
         "Succeed" => (Kind::Succeed, with(&[], &[IO_IN_OUT]), false),
-        "Fail" => (Kind::Fail(fail::Fail::parse(o, cx)), with(&["Error", "ErrorPath", "Cause", "CausePath"], &[]), false),
-        "Parallel" => (Kind::Parallel(parallel::Parallel::parse(o, cx)), with(parallel::FIELDS, &[IO_IN_OUT, FLOW]), true),
-        "Map" => (Kind::Map(map::Map::parse(o, cx)), with(map::FIELDS, &[IO_IN_OUT, FLOW]), true),
+        "Fail" => (
+            Kind::Fail(fail::Fail::parse(o, cx)),
+            with(&["Error", "ErrorPath", "Cause", "CausePath"], &[]),
+            false,
+        ),
+        "Parallel" => (
+            Kind::Parallel(parallel::Parallel::parse(o, cx)),
+            with(parallel::FIELDS, &[IO_IN_OUT, FLOW]),
+            true,
+        ),
+        "Map" => (
+            Kind::Map(map::Map::parse(o, cx)),
+            with(map::FIELDS, &[IO_IN_OUT, FLOW]),
+            true,
+        ),
         other => {
-            cx.schema(format!("The value '{other}' of the field 'Type' is not a valid state type"), &o.at("Type"));
+            cx.schema(
+                format!("The value '{other}' of the field 'Type' is not a valid state type"),
+                &o.at("Type"),
+            );
             return None;
         }
     };

@@ -11,7 +11,14 @@ use futures::future::try_join_all;
 use serde_json::{json, Value};
 
 /// Fields a Parallel state may carry besides the common ones.
-pub const FIELDS: &[&str] = &["Branches", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch"];
+pub const FIELDS: &[&str] = &[
+    "Branches",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "Retry",
+    "Catch",
+];
 
 /// A Parallel state.
 #[derive(Debug, Clone)]
@@ -31,7 +38,9 @@ impl Parallel {
         match o.arr(cx, "Branches") {
             Some(a) if !a.is_empty() => {
                 for (i, b) in a.iter().enumerate() {
-                    if let Some(m) = parse_machine(b, cx, &format!("{}/Branches[{i}]", o.loc), false) {
+                    if let Some(m) =
+                        parse_machine(b, cx, &format!("{}/Branches[{i}]", o.loc), false)
+                    {
                         branches.push(m);
                     }
                 }
@@ -50,16 +59,33 @@ impl Parallel {
 
 impl Runner {
     /// Runs the branches and gathers their outputs.
-    pub(crate) async fn run_parallel(&self, p: &Parallel, effective: Value, prev: &mut u64) -> Result<Value, StatesError> {
-        let started = self.history.push(*prev, "ParallelStateStarted", "", json!({}));
-        let runs = p.branches.iter().map(|b| self.run_machine(b, effective.clone(), started, None));
+    pub(crate) async fn run_parallel(
+        &self,
+        p: &Parallel,
+        effective: Value,
+        prev: &mut u64,
+    ) -> Result<Value, StatesError> {
+        let started = self
+            .history
+            .push(*prev, "ParallelStateStarted", "", json!({}));
+        let runs = p
+            .branches
+            .iter()
+            .map(|b| self.run_machine(b, effective.clone(), started, None));
         match try_join_all(runs).await {
             Ok(outputs) => {
-                *prev = self.history.push(started, "ParallelStateSucceeded", "", json!({}));
+                *prev = self
+                    .history
+                    .push(started, "ParallelStateSucceeded", "", json!({}));
                 Ok(Value::Array(outputs))
             }
             Err(e) => {
-                *prev = self.history.push(started, "ParallelStateFailed", "", json!({"error": e.error, "cause": e.cause}));
+                *prev = self.history.push(
+                    started,
+                    "ParallelStateFailed",
+                    "",
+                    json!({"error": e.error, "cause": e.cause}),
+                );
                 Err(e)
             }
         }

@@ -44,7 +44,10 @@ pub fn matches(error_equals: &[String], error: &str) -> bool {
     error_equals.iter().any(|e| {
         e == error
             || (e == names::ALL && !terminal)
-            || (e == names::TASK_FAILED && !terminal && error != names::TIMEOUT && error != names::HEARTBEAT_TIMEOUT)
+            || (e == names::TASK_FAILED
+                && !terminal
+                && error != names::TIMEOUT
+                && error != names::HEARTBEAT_TIMEOUT)
     })
 }
 
@@ -65,7 +68,10 @@ impl Retrier {
 
 fn error_equals(o: Obj<'_>, cx: &mut Cx, last_of: bool) -> Vec<String> {
     let list: Vec<String> = match o.arr(cx, "ErrorEquals") {
-        Some(a) if !a.is_empty() => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(a) if !a.is_empty() => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         Some(_) => {
             cx.schema("ErrorEquals must not be empty", &o.at("ErrorEquals"));
             vec![]
@@ -76,7 +82,10 @@ fn error_equals(o: Obj<'_>, cx: &mut Cx, last_of: bool) -> Vec<String> {
         }
     };
     if list.iter().any(|e| e == names::ALL) && (list.len() != 1 || !last_of) {
-        cx.schema("States.ALL must appear alone in the last element of the array", &o.at("ErrorEquals"));
+        cx.schema(
+            "States.ALL must appear alone in the last element of the array",
+            &o.at("ErrorEquals"),
+        );
     }
     list
 }
@@ -92,20 +101,39 @@ pub fn parse(o: Obj<'_>, cx: &mut Cx) -> (Vec<Retrier>, Vec<Catcher>) {
             continue;
         };
         let r = Obj { map, loc: &loc };
-        r.allow(cx, &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy"]);
+        r.allow(
+            cx,
+            &[
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+            ],
+        );
         let backoff_rate = r.num(cx, "BackoffRate").unwrap_or(2.0);
         if backoff_rate < 1.0 {
-            cx.schema("BackoffRate must be greater than or equal to 1.0", &r.at("BackoffRate"));
+            cx.schema(
+                "BackoffRate must be greater than or equal to 1.0",
+                &r.at("BackoffRate"),
+            );
         }
         let interval_seconds = r.uint(cx, "IntervalSeconds").unwrap_or(1) as f64;
         if map.contains_key("IntervalSeconds") && interval_seconds < 1.0 {
-            cx.schema("IntervalSeconds must be a positive integer", &r.at("IntervalSeconds"));
+            cx.schema(
+                "IntervalSeconds must be a positive integer",
+                &r.at("IntervalSeconds"),
+            );
         }
         let full_jitter = match r.str(cx, "JitterStrategy").as_deref() {
             None | Some("NONE") => false,
             Some("FULL") => true,
             Some(other) => {
-                cx.schema(format!("JitterStrategy '{other}' is not FULL or NONE"), &r.at("JitterStrategy"));
+                cx.schema(
+                    format!("JitterStrategy '{other}' is not FULL or NONE"),
+                    &r.at("JitterStrategy"),
+                );
                 false
             }
         };

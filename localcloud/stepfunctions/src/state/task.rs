@@ -16,8 +16,17 @@ use std::time::Duration;
 
 /// Fields a Task state may carry besides the common ones.
 pub const FIELDS: &[&str] = &[
-    "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds",
-    "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials",
+    "Resource",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "Retry",
+    "Catch",
+    "TimeoutSeconds",
+    "TimeoutSecondsPath",
+    "HeartbeatSeconds",
+    "HeartbeatSecondsPath",
+    "Credentials",
 ];
 
 /// A static or path-read number of seconds.
@@ -48,7 +57,10 @@ fn seconds(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Seconds> {
     let path_key = format!("{k}Path");
     match (o.get(k), o.get(&path_key)) {
         (Some(_), Some(_)) => {
-            cx.schema(format!("Only one of '{k}' or '{path_key}' may be present"), o.loc);
+            cx.schema(
+                format!("Only one of '{k}' or '{path_key}' may be present"),
+                o.loc,
+            );
             None
         }
         (Some(_), None) => match o.uint(cx, k) {
@@ -68,17 +80,28 @@ impl Task {
     pub fn parse(o: Obj<'_>, cx: &mut Cx) -> Task {
         let resource = o.req_str(cx, "Resource").unwrap_or_default();
         if !resource.is_empty() && !resource.starts_with("arn:") {
-            cx.report(code::INVALID_RESOURCE, format!("Resource '{resource}' is not a valid ARN"), &o.at("Resource"));
+            cx.report(
+                code::INVALID_RESOURCE,
+                format!("Resource '{resource}' is not a valid ARN"),
+                &o.at("Resource"),
+            );
         }
         if o.get("Credentials").is_some() {
-            cx.report(code::NOT_EMULATED, "Credentials (cross-account role) is not emulated by localcloud", &o.at("Credentials"));
+            cx.report(
+                code::NOT_EMULATED,
+                "Credentials (cross-account role) is not emulated by localcloud",
+                &o.at("Credentials"),
+            );
         }
         let (retriers, catchers) = retry::parse(o, cx);
         let timeout = seconds(o, cx, "TimeoutSeconds");
         let heartbeat = seconds(o, cx, "HeartbeatSeconds");
         if let (Some(Seconds::Fixed(t)), Some(Seconds::Fixed(h))) = (&timeout, &heartbeat) {
             if h >= t {
-                cx.schema("HeartbeatSeconds must be smaller than TimeoutSeconds", &o.at("HeartbeatSeconds"));
+                cx.schema(
+                    "HeartbeatSeconds must be smaller than TimeoutSeconds",
+                    &o.at("HeartbeatSeconds"),
+                );
             }
         }
         Task {
@@ -99,13 +122,21 @@ impl Task {
     }
 }
 
-fn resolve(s: &Option<Seconds>, input: &Value, ctx: &Ctx, name: &str) -> Result<Option<u64>, StatesError> {
+fn resolve(
+    s: &Option<Seconds>,
+    input: &Value,
+    ctx: &Ctx,
+    name: &str,
+) -> Result<Option<u64>, StatesError> {
     match s {
         None => Ok(None),
         Some(Seconds::Fixed(n)) => Ok(Some(*n)),
         Some(Seconds::Path(p)) => match p.read(input, ctx).as_ref().and_then(Value::as_u64) {
             Some(n) if n > 0 => Ok(Some(n)),
-            _ => Err(StatesError::runtime(format!("The {name}Path parameter does not reference a valid positive integer: {}", p.text))),
+            _ => Err(StatesError::runtime(format!(
+                "The {name}Path parameter does not reference a valid positive integer: {}",
+                p.text
+            ))),
         },
     }
 }
@@ -113,17 +144,31 @@ fn resolve(s: &Option<Seconds>, input: &Value, ctx: &Ctx, name: &str) -> Result<
 impl Runner {
     /// Runs the task once: schedules it, awaits the executor under the timeout, records the
     /// outcome. Returns the raw result.
-    pub(crate) async fn run_task(&self, task: &Task, effective: Value, ctx: &Ctx, prev: &mut u64) -> Result<Value, StatesError> {
+    pub(crate) async fn run_task(
+        &self,
+        task: &Task,
+        effective: Value,
+        ctx: &Ctx,
+        prev: &mut u64,
+    ) -> Result<Value, StatesError> {
         let timeout = resolve(&task.timeout, &effective, ctx, "TimeoutSeconds")?;
         let heartbeat = resolve(&task.heartbeat, &effective, ctx, "HeartbeatSeconds")?;
         let parts = task.resource_parts();
         let (prefix, key, mut base) = match &parts {
             Some((rt, r)) => ("Task", "task", json!({"resourceType": rt, "resource": r})),
-            None => ("LambdaFunction", "lambdaFunction", json!({"resource": task.resource})),
+            None => (
+                "LambdaFunction",
+                "lambdaFunction",
+                json!({"resource": task.resource}),
+            ),
         };
         let mut scheduled = base.clone();
         if let Value::Object(m) = &mut scheduled {
-            let field = if parts.is_some() { "parameters" } else { "input" };
+            let field = if parts.is_some() {
+                "parameters"
+            } else {
+                "input"
+            };
             m.insert(field.into(), Value::String(effective.to_string()));
             m.insert("region".into(), Value::String(self.region.clone()));
             if let Some(t) = timeout {
@@ -133,8 +178,18 @@ impl Runner {
                 m.insert("heartbeatInSeconds".into(), Value::from(h));
             }
         }
-        *prev = self.history.push(*prev, &format!("{prefix}Scheduled"), &format!("{key}ScheduledEventDetails"), scheduled);
-        *prev = self.history.push(*prev, &format!("{prefix}Started"), &format!("{key}StartedEventDetails"), base.clone());
+        *prev = self.history.push(
+            *prev,
+            &format!("{prefix}Scheduled"),
+            &format!("{key}ScheduledEventDetails"),
+            scheduled,
+        );
+        *prev = self.history.push(
+            *prev,
+            &format!("{prefix}Started"),
+            &format!("{key}StartedEventDetails"),
+            base.clone(),
+        );
         let tctx = TaskContext {
             state_name: ctx.state_name.clone(),
             execution_arn: self.execution_arn.clone(),
@@ -151,21 +206,40 @@ impl Runner {
             },
             None => call.await.map_err(|e| StatesError::new(e.error, e.cause)),
         };
-        let outcome = outcome.and_then(|v| self.check_size(v, &format!("The state/task '{}' returned a result", ctx.state_name)));
+        let outcome = outcome.and_then(|v| {
+            self.check_size(
+                v,
+                &format!("The state/task '{}' returned a result", ctx.state_name),
+            )
+        });
         match &outcome {
             Ok(v) => {
                 if let Value::Object(m) = &mut base {
                     m.insert("output".into(), Value::String(v.to_string()));
                 }
-                *prev = self.history.push(*prev, &format!("{prefix}Succeeded"), &format!("{key}SucceededEventDetails"), base);
+                *prev = self.history.push(
+                    *prev,
+                    &format!("{prefix}Succeeded"),
+                    &format!("{key}SucceededEventDetails"),
+                    base,
+                );
             }
             Err(e) => {
-                let kind = if e.error == names::TIMEOUT { "TimedOut" } else { "Failed" };
+                let kind = if e.error == names::TIMEOUT {
+                    "TimedOut"
+                } else {
+                    "Failed"
+                };
                 if let Value::Object(m) = &mut base {
                     m.insert("error".into(), Value::String(e.error.clone()));
                     m.insert("cause".into(), Value::String(e.cause.clone()));
                 }
-                *prev = self.history.push(*prev, &format!("{prefix}{kind}"), &format!("{key}{kind}EventDetails"), base);
+                *prev = self.history.push(
+                    *prev,
+                    &format!("{prefix}{kind}"),
+                    &format!("{key}{kind}EventDetails"),
+                    base,
+                );
             }
         }
         outcome

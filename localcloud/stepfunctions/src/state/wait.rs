@@ -31,7 +31,9 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
     if !s.contains('T') {
         return None;
     }
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 impl Wait {
@@ -47,18 +49,32 @@ impl Wait {
             "Timestamp" => match o.str(cx, "Timestamp").as_deref().map(parse_timestamp) {
                 Some(Some(t)) => Wait::Timestamp(t),
                 Some(None) => {
-                    cx.schema("The value of the field 'Timestamp' must be an RFC3339 timestamp", &o.at("Timestamp"));
+                    cx.schema(
+                        "The value of the field 'Timestamp' must be an RFC3339 timestamp",
+                        &o.at("Timestamp"),
+                    );
                     Wait::Seconds(0)
                 }
                 None => Wait::Seconds(0),
             },
-            "SecondsPath" => o.ref_path(cx, "SecondsPath").map(Wait::SecondsPath).unwrap_or(Wait::Seconds(0)),
-            _ => o.ref_path(cx, "TimestampPath").map(Wait::TimestampPath).unwrap_or(Wait::Seconds(0)),
+            "SecondsPath" => o
+                .ref_path(cx, "SecondsPath")
+                .map(Wait::SecondsPath)
+                .unwrap_or(Wait::Seconds(0)),
+            _ => o
+                .ref_path(cx, "TimestampPath")
+                .map(Wait::TimestampPath)
+                .unwrap_or(Wait::Seconds(0)),
         }
     }
 
     /// How long to sleep from `now`, given the effective input.
-    pub fn duration(&self, input: &Value, ctx: &Ctx, now: DateTime<Utc>) -> Result<Duration, StatesError> {
+    pub fn duration(
+        &self,
+        input: &Value,
+        ctx: &Ctx,
+        now: DateTime<Utc>,
+    ) -> Result<Duration, StatesError> {
         let until = |t: DateTime<Utc>| (t - now).to_std().unwrap_or(Duration::ZERO);
         match self {
             Wait::Seconds(s) => Ok(Duration::from_secs(*s)),
