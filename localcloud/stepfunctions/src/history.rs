@@ -60,6 +60,16 @@ impl History {
         id
     }
 
+    /// How many events there are.
+    pub fn len(&self) -> usize {
+        self.events.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// A copy of the events so far.
     pub fn events(&self) -> Vec<HistoryEvent> {
         self.events

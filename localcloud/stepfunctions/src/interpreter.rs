@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// AWS's payload limit for inputs, outputs and results: 256 KiB.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
+/// AWS's quota on history events per execution; reaching it fails the execution (and bounds
+/// runaway loops).
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
 /// Shared state of one execution while it runs.
 pub(crate) struct Runner {
     pub executor: Arc<dyn TaskExecutor>,
@@ -57,6 +61,11 @@ impl Runner {
             let mut input = input;
             let mut prev = prev;
             loop {
+                if self.history.len() >= MAX_HISTORY_EVENTS {
+                    return Err(StatesError::runtime(format!(
+                        "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+                    )));
+                }
                 let state = m.states.get(&name).ok_or_else(|| {
                     StatesError::runtime(format!("The state '{name}' does not exist"))
                 })?;

@@ -59,10 +59,12 @@ impl Retrier {
         if let Some(max) = self.max_delay_seconds {
             secs = secs.min(max);
         }
+        // Clamp before jitter: an infinite interval times a zero draw would be NaN.
+        secs = if secs.is_nan() { 0.0 } else { secs.clamp(0.0, 1.0e9) };
         if self.full_jitter {
             secs *= fastrand::f64();
         }
-        Duration::from_secs_f64(secs.clamp(0.0, 1.0e9))
+        Duration::from_secs_f64(secs)
     }
 }
 
