@@ -109,6 +109,7 @@ pub async fn execute(
         region: opts.region.clone(),
     };
     let too_big = serde_json::to_vec(&input).map(|b| b.len()).unwrap_or(0) > MAX_PAYLOAD_BYTES;
+    let mut timed_out = false;
     let result: Result<Value, StatesError> = if too_big {
         Err(StatesError::new(
             names::DATA_LIMIT_EXCEEDED,
@@ -119,7 +120,10 @@ pub async fn execute(
         match machine.timeout_seconds {
             Some(t) => match select(run, clock.sleep(Duration::from_secs(t))).await {
                 Either::Left((r, _)) => r,
-                Either::Right(_) => Err(StatesError::new(names::TIMEOUT, "")),
+                Either::Right(_) => {
+                    timed_out = true;
+                    Err(StatesError::new(names::TIMEOUT, ""))
+                }
             },
             None => run.await,
         }
@@ -135,11 +139,7 @@ pub async fn execute(
             );
             (ExecutionStatus::Succeeded, Some(out), None, None)
         }
-        Err(e)
-            if e.error == names::TIMEOUT
-                && machine.timeout_seconds.is_some()
-                && e.cause.is_empty() =>
-        {
+        Err(e) if timed_out => {
             history.push(
                 last,
                 "ExecutionTimedOut",
