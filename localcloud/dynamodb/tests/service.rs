@@ -2,11 +2,8 @@
 
 mod common;
 
-use std::io::Read;
-use std::time::Duration;
-
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{AttributeValue, ExportStatus, PointInTimeRecoverySpecification};
+use aws_sdk_dynamodb::types::{AttributeValue, PointInTimeRecoverySpecification};
 use common::{inventory, orders, profiles, start};
 use localcloud_dynamodb::{SeedOutcome, SetupError};
 
@@ -232,228 +229,6 @@ async fn pitr_flags_follow_the_template_and_the_api() {
 }
 
 #[tokio::test]
-async fn export_writes_the_aws_layout_into_s3() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let r = start(None, &dir.path().join("s3"), &[profiles(), inventory()]).await;
-    r.s3.create_bucket("table-exports").expect("bucket");
-    for i in 0..30 {
-        r.client
-            .put_item()
-            .table_name("profiles")
-            .item("userId", s(&format!("u-{i:02}")))
-            .item("email", s(&format!("u{i}@example.com")))
-            .send()
-            .await
-            .expect("put");
-    }
-    let table_arn = r
-        .client
-        .describe_table()
-        .table_name("profiles")
-        .send()
-        .await
-        .expect("describe")
-        .table
-        .and_then(|t| t.table_arn)
-        .expect("arn");
-
-    let err = r
-        .client
-        .export_table_to_point_in_time()
-        .table_arn(table_arn.replace("profiles", "inventory"))
-        .s3_bucket("table-exports")
-        .send()
-        .await
-        .expect_err("inventory has no PITR");
-    assert_eq!(err.code(), Some("PointInTimeRecoveryUnavailableException"));
-
-    let started = r
-        .client
-        .export_table_to_point_in_time()
-        .table_arn(&table_arn)
-        .s3_bucket("table-exports")
-        .s3_prefix("nightly")
-        .send()
-        .await
-        .expect("export starts");
-    let desc = started.export_description.expect("desc");
-    let export_arn = desc.export_arn.expect("arn");
-    assert!(export_arn.starts_with(&format!("{table_arn}/export/")));
-    assert_eq!(desc.export_status, Some(ExportStatus::InProgress));
-
-    let mut done = None;
-    for _ in 0..200 {
-        let d = r
-            .client
-            .describe_export()
-            .export_arn(&export_arn)
-            .send()
-            .await
-            .expect("describe export");
-        let d = d.export_description.expect("desc");
-        if d.export_status != Some(ExportStatus::InProgress) {
-            done = Some(d);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let d = done.expect("export finishes");
-    assert_eq!(d.export_status, Some(ExportStatus::Completed), "{d:?}");
-    assert_eq!(d.item_count, Some(30));
-    assert_eq!(d.s3_bucket.as_deref(), Some("table-exports"));
-    assert_eq!(d.s3_prefix.as_deref(), Some("nightly"));
-    assert_eq!(d.table_arn.as_deref(), Some(table_arn.as_str()));
-    assert!(d.billed_size_bytes.unwrap_or(0) > 0);
-    assert!(
-        d.start_time.is_some()
-            && d.end_time.is_some()
-            && d.export_time.is_some()
-            && d.table_id.is_some()
-    );
-    let export_id = export_arn.rsplit('/').next().expect("id");
-    let root = format!("nightly/AWSDynamoDB/{export_id}");
-    assert_eq!(
-        d.export_manifest.as_deref(),
-        Some(format!("{root}/manifest-summary.json").as_str())
-    );
-
-    let (_, summary) =
-        r.s3.get_object("table-exports", &format!("{root}/manifest-summary.json"))
-            .expect("summary");
-    let summary: serde_json::Value = serde_json::from_slice(&summary).expect("json");
-    assert_eq!(summary["version"], "2020-06-30");
-    assert_eq!(summary["exportArn"], export_arn.as_str());
-    assert_eq!(summary["itemCount"], 30);
-    assert_eq!(summary["outputFormat"], "DYNAMODB_JSON");
-    assert_eq!(summary["s3Bucket"], "table-exports");
-    assert_eq!(
-        summary["manifestFilesS3Key"],
-        format!("{root}/manifest-files.json")
-    );
-    for field in [
-        "startTime",
-        "endTime",
-        "exportTime",
-        "tableArn",
-        "tableId",
-        "billedSizeBytes",
-        "s3SseAlgorithm",
-    ] {
-        assert!(summary.get(field).is_some(), "{field}");
-    }
-    assert!(r
-        .s3
-        .head_object("table-exports", &format!("{root}/_started"))
-        .is_ok());
-
-    let (_, files) =
-        r.s3.get_object("table-exports", &format!("{root}/manifest-files.json"))
-            .expect("files");
-    let files = String::from_utf8(files).expect("utf8");
-    let lines: Vec<serde_json::Value> = files
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("line"))
-        .collect();
-    assert_eq!(lines.len(), 1);
-    let data_key = lines[0]["dataFileS3Key"].as_str().expect("key");
-    assert!(
-        data_key.starts_with(&format!("{root}/data/")) && data_key.ends_with(".json.gz"),
-        "{data_key}"
-    );
-    assert_eq!(lines[0]["itemCount"], 30);
-
-    let (meta, gz) = r.s3.get_object("table-exports", data_key).expect("data");
-    assert_eq!(
-        format!("\"{}\"", lines[0]["etag"].as_str().expect("etag")),
-        meta.etag
-    );
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_string(&mut text)
-        .expect("gunzip");
-    let mut ids: Vec<String> = text
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("line is JSON");
-            assert_eq!(
-                v.as_object().map(|o| o.len()),
-                Some(1),
-                "one Item per line: {l}"
-            );
-            v["Item"]["userId"]["S"]
-                .as_str()
-                .expect("DynamoDB JSON")
-                .to_string()
-        })
-        .collect();
-    ids.sort();
-    assert_eq!(ids.len(), 30);
-    assert_eq!(ids[0], "u-00");
-
-    let listed = r
-        .client
-        .list_exports()
-        .table_arn(&table_arn)
-        .send()
-        .await
-        .expect("list");
-    let summaries = listed.export_summaries.unwrap_or_default();
-    assert_eq!(summaries.len(), 1);
-    assert_eq!(
-        summaries[0].export_arn.as_deref(),
-        Some(export_arn.as_str())
-    );
-}
-
-#[tokio::test]
-async fn export_to_a_missing_bucket_fails_like_aws() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let r = start(None, &dir.path().join("s3"), &[profiles()]).await;
-    let arn = r
-        .client
-        .describe_table()
-        .table_name("profiles")
-        .send()
-        .await
-        .expect("d")
-        .table
-        .and_then(|t| t.table_arn)
-        .expect("arn");
-    let started = r
-        .client
-        .export_table_to_point_in_time()
-        .table_arn(&arn)
-        .s3_bucket("no-such-bucket")
-        .send()
-        .await
-        .expect("accepted");
-    let export_arn = started
-        .export_description
-        .and_then(|d| d.export_arn)
-        .expect("arn");
-    let mut status = None;
-    for _ in 0..200 {
-        let d = r
-            .client
-            .describe_export()
-            .export_arn(&export_arn)
-            .send()
-            .await
-            .expect("describe")
-            .export_description
-            .expect("d");
-        if d.export_status != Some(ExportStatus::InProgress) {
-            status = Some(d);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let d = status.expect("finished");
-    assert_eq!(d.export_status, Some(ExportStatus::Failed));
-    assert_eq!(d.failure_code.as_deref(), Some("S3NoSuchBucket"));
-}
-
-#[tokio::test]
 async fn data_survives_restart_and_changed_keys_are_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let state = dir.path().join("state");
@@ -562,6 +337,114 @@ async fn seed_file_loads_once() {
     assert!(
         err.to_string()
             .contains("table missing-table does not exist"),
+        "{err}"
+    );
+}
+
+/// Malformed bodies get DynamoDB's `SerializationException`, for local and forwarded operations.
+#[tokio::test]
+async fn malformed_json_is_a_serialization_exception() {
+    use http_body_util::{BodyExt, Full};
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = start(None, &dir.path().join("s3"), &[inventory()]).await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<bytes::Bytes>>();
+    for target in ["DescribeContinuousBackups", "PutItem"] {
+        let req = hyper::Request::post(format!("{}/", r.endpoint))
+            .header("content-type", "application/x-amz-json-1.0")
+            .header("x-amz-target", format!("DynamoDB_20120810.{target}"))
+            .header(
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=test/20261128/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x",
+            )
+            .header("x-amz-date", "20261128T120000Z")
+            .body(Full::new(bytes::Bytes::from_static(b"{not json")))
+            .expect("request");
+        let resp = client.request(req).await.expect("response");
+        assert_eq!(resp.status(), 400, "{target}");
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&body).expect("JSON error body");
+        assert!(
+            v["__type"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("#SerializationException"),
+            "{target}: {v}"
+        );
+    }
+}
+
+/// The AWS CLI (v1, botocore) against both paths: forwarded (`list-tables`) and local
+/// (`describe-continuous-backups`, an AWS-shaped error for an unknown table).
+#[tokio::test]
+async fn aws_cli_lists_tables_and_describes_backups() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = start(None, &dir.path().join("s3"), &[profiles(), inventory()]).await;
+    let aws = |args: &[&str]| {
+        let mut cmd = tokio::process::Command::new("aws");
+        cmd.args(args)
+            .args([
+                "--endpoint-url",
+                &r.endpoint,
+                "--region",
+                "us-east-1",
+                "--output",
+                "json",
+            ])
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE");
+        cmd
+    };
+    let out = aws(&["dynamodb", "list-tables"])
+        .output()
+        .await
+        .expect("the AWS CLI is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["TableNames"],
+        serde_json::json!(["inventory", "profiles"])
+    );
+
+    let out = aws(&[
+        "dynamodb",
+        "describe-continuous-backups",
+        "--table-name",
+        "profiles",
+    ])
+    .output()
+    .await
+    .expect("aws");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let pitr = &v["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
+    assert_eq!(pitr["PointInTimeRecoveryStatus"], "ENABLED");
+    assert!(pitr["EarliestRestorableDateTime"].is_number(), "{v}");
+
+    let out = aws(&[
+        "dynamodb",
+        "describe-continuous-backups",
+        "--table-name",
+        "nope",
+    ])
+    .output()
+    .await
+    .expect("aws");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(TableNotFoundException)") && err.contains("Table not found: nope"),
         "{err}"
     );
 }
