@@ -15,6 +15,16 @@
 //! - [`persist`]: atomic JSON side files in the state folder.
 //! - [`error`]: DynamoDB's error codes in the JSON 1.0 shape, and startup errors.
 //!
+//! # Mounting on the service endpoint
+//!
+//! The endpoint (`127.0.0.1:4566`) asks [`is_dynamodb_request`] first (an `X-Amz-Target` of
+//! `DynamoDB_20120810.*` or `DynamoDBStreams_20120810.*`) and hands those requests to
+//! [`DynamoService::handle`]; other `X-Amz-Target`s go to their JSON services (an unknown one
+//! gets `UnknownOperationException`); requests without a target go to
+//! `localcloud_s3::is_s3_request` / `localcloud_s3::router` or the REST services (Lambda's
+//! `/2015-03-31/...`). Template buckets are created with `localcloud_s3::Store::ensure_bucket`
+//! before exports can write to them.
+//!
 //! # Durability
 //!
 //! With a state folder the tables live in `<state>/dynamodb.sqlite`. dynoxide 3.2 opens it
@@ -198,10 +208,32 @@ impl DynamoService {
             Some(p) => persist::load(p).map_err(io_err(p))?,
             None => PitrTable::new(),
         };
-        let exports: ExportBook = match load("exports.json")? {
+        let mut exports: ExportBook = match load("exports.json")? {
             Some(p) => persist::load(&p).map_err(io_err(&p))?,
             None => ExportBook::default(),
         };
+        // An export still IN_PROGRESS was cut short when the last run stopped: report it as
+        // failed rather than leaving a caller polling forever.
+        let interrupted = exports
+            .exports
+            .iter_mut()
+            .filter(|r| r.description["ExportStatus"] == "IN_PROGRESS")
+            .map(|r| {
+                export::complete(
+                    &mut r.description,
+                    &Err((
+                        "UNKNOWN".into(),
+                        "The export was interrupted: localcloud stopped before it finished".into(),
+                    )),
+                    clock.now_unix_secs_f64(),
+                )
+            })
+            .count();
+        if interrupted > 0 {
+            if let Some(p) = load("exports.json")? {
+                persist::save(&p, &exports).map_err(io_err(&p))?;
+            }
+        }
         let seeds: SeedBook = match load("seeds.json")? {
             Some(p) => persist::load(&p).map_err(io_err(&p))?,
             None => SeedBook::default(),

@@ -234,3 +234,37 @@ async fn export_to_a_missing_bucket_fails_like_aws() {
     assert_eq!(d.export_status, Some(ExportStatus::Failed));
     assert_eq!(d.failure_code.as_deref(), Some("S3NoSuchBucket"));
 }
+
+/// An export cut short by a crash is reported FAILED at the next start, not IN_PROGRESS forever.
+#[tokio::test]
+async fn interrupted_export_is_failed_at_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let state = dir.path().join("state");
+    let arn =
+        "arn:aws:dynamodb:us-east-1:000000000000:table/profiles/export/01764000000000-abcdef12";
+    std::fs::create_dir_all(state.join("dynamodb")).expect("mkdir");
+    std::fs::write(
+        state.join("dynamodb/exports.json"),
+        serde_json::to_vec(&serde_json::json!({"exports": [{
+            "fingerprint": "x",
+            "description": {"ExportArn": arn, "ExportStatus": "IN_PROGRESS", "ExportType": "FULL_EXPORT"}
+        }]}))
+        .expect("json"),
+    )
+    .expect("write");
+    let r = start(Some(&state), &dir.path().join("s3"), &[profiles()]).await;
+    let d = r
+        .client
+        .describe_export()
+        .export_arn(arn)
+        .send()
+        .await
+        .expect("describe")
+        .export_description
+        .expect("desc");
+    assert_eq!(d.export_status, Some(ExportStatus::Failed));
+    assert!(d
+        .failure_message
+        .unwrap_or_default()
+        .contains("interrupted"));
+}

@@ -10,7 +10,7 @@
 //! - [`list`]: ListObjectsV2 paging: prefix, delimiter/CommonPrefixes, max-keys, tokens.
 //! - [`xml`]: the XML documents S3 answers with.
 //! - [`error`]: one variant per S3 error code, rendered as S3's `<Error>` document.
-//! - [`router`]: the axum router (ListBuckets, Create/Head/DeleteBucket, Put/Get/Head/
+//! - [`mod@router`]: the axum router (ListBuckets, Create/Head/DeleteBucket, Put/Get/Head/
 //!   DeleteObject with `Range`, ListObjects V1/V2, GetBucketLocation).
 //!
 //! # Telling S3 requests apart on the shared endpoint
