@@ -115,8 +115,22 @@ impl Forwarder {
         let mut builder = Request::builder()
             .method(parts.method)
             .uri(format!("http://{}{path}", self.addr));
+        // Hop-by-hop and framing headers are the client connection's business; hyper frames
+        // the buffered body itself (a copied `transfer-encoding: chunked` would contradict it).
+        const SKIP: &[&str] = &[
+            "host",
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "content-length",
+            "te",
+            "trailer",
+            "upgrade",
+            "expect",
+            "proxy-connection",
+        ];
         for (name, value) in &parts.headers {
-            if name != "host" && name != "connection" {
+            if !SKIP.contains(&name.as_str()) {
                 builder = builder.header(name, value);
             }
         }
