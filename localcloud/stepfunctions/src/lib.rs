@@ -22,6 +22,8 @@
 //! JSONata mode (`QueryLanguage: JSONata`), variables (`Assign`) and Distributed Map are
 //! rejected at validation with the named code `LOCALCLOUD_NOT_EMULATED`.
 
+#![warn(missing_docs)]
+
 pub mod clock;
 pub mod context;
 pub mod error;

@@ -242,7 +242,11 @@ fn conformance_cases() {
     let mut failures = Vec::new();
     let mut ran = 0;
     for dir in &dirs {
-        let name = dir.file_name().expect("test invariant").to_string_lossy().to_string();
+        let name = dir
+            .file_name()
+            .expect("test invariant")
+            .to_string_lossy()
+            .to_string();
         if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
             continue;
         }

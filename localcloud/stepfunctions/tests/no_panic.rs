@@ -5,7 +5,9 @@
 use futures::future::BoxFuture;
 use localcloud_stepfunctions::intrinsic::parser;
 use localcloud_stepfunctions::path::Path;
-use localcloud_stepfunctions::{execute, parse_definition, ExecutionOptions, TaskContext, TaskError, TaskExecutor, TokioClock};
+use localcloud_stepfunctions::{
+    execute, parse_definition, ExecutionOptions, TaskContext, TaskError, TaskExecutor, TokioClock,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -17,8 +19,23 @@ fn arb_json() -> impl Strategy<Value = Value> {
         any::<i32>().prop_map(|n| json!(n)),
         (-1.0e6f64..1.0e6).prop_map(|f| json!(f)),
         "[a-zA-Z$.\\[\\]'*@?()0-9 {}\\\\,-]{0,16}".prop_map(Value::String),
-        prop::sample::select(vec!["$", "$.a", "$$.Execution.Id", "States.Format('{}', $.a)", "Pass", "Task", "Choice", "Map", "Parallel", "Wait", "Fail", "Succeed", "S", "T"])
-            .prop_map(|s| Value::String(s.to_string())),
+        prop::sample::select(vec![
+            "$",
+            "$.a",
+            "$$.Execution.Id",
+            "States.Format('{}', $.a)",
+            "Pass",
+            "Task",
+            "Choice",
+            "Map",
+            "Parallel",
+            "Wait",
+            "Fail",
+            "Succeed",
+            "S",
+            "T"
+        ])
+        .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
@@ -26,15 +43,42 @@ fn arb_json() -> impl Strategy<Value = Value> {
             prop::collection::vec(
                 (
                     prop::sample::select(vec![
-                        "Type", "Next", "End", "StartAt", "States", "a", "a.$", "Result", "ResultPath", "InputPath", "OutputPath", "Parameters",
-                        "Choices", "Variable", "StringEquals", "Default", "Seconds", "Branches", "ItemProcessor", "ItemsPath", "Error", "Cause",
-                        "Retry", "Catch", "ErrorEquals", "Resource", "MaxConcurrency", "TimeoutSeconds",
+                        "Type",
+                        "Next",
+                        "End",
+                        "StartAt",
+                        "States",
+                        "a",
+                        "a.$",
+                        "Result",
+                        "ResultPath",
+                        "InputPath",
+                        "OutputPath",
+                        "Parameters",
+                        "Choices",
+                        "Variable",
+                        "StringEquals",
+                        "Default",
+                        "Seconds",
+                        "Branches",
+                        "ItemProcessor",
+                        "ItemsPath",
+                        "Error",
+                        "Cause",
+                        "Retry",
+                        "Catch",
+                        "ErrorEquals",
+                        "Resource",
+                        "MaxConcurrency",
+                        "TimeoutSeconds",
                     ]),
                     inner
                 ),
                 0..6
             )
-            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            .prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
         ]
     })
 }
@@ -42,10 +86,18 @@ fn arb_json() -> impl Strategy<Value = Value> {
 struct Random(Vec<Value>);
 
 impl TaskExecutor for Random {
-    fn execute<'a>(&'a self, _r: &'a str, input: Value, ctx: TaskContext) -> BoxFuture<'a, Result<Value, TaskError>> {
+    fn execute<'a>(
+        &'a self,
+        _r: &'a str,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'a, Result<Value, TaskError>> {
         Box::pin(async move {
             match self.0.get(ctx.retry_count as usize % self.0.len().max(1)) {
-                Some(Value::String(s)) if s.starts_with('S') => Err(TaskError { error: s.clone(), cause: String::new() }),
+                Some(Value::String(s)) if s.starts_with('S') => Err(TaskError {
+                    error: s.clone(),
+                    cause: String::new(),
+                }),
                 Some(v) => Ok(v.clone()),
                 None => Ok(input),
             }
@@ -54,7 +106,10 @@ impl TaskExecutor for Random {
 }
 
 fn corpus() -> Vec<Value> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/conformance/stepfunctions");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/conformance/stepfunctions"
+    );
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).expect("cases").flatten() {
         if let Ok(text) = std::fs::read_to_string(entry.path().join("definition.asl.json")) {
@@ -76,8 +131,16 @@ fn mutate(v: &mut Value, n: &mut usize, with: &Value) {
     }
     *n -= 1;
     match v {
-        Value::Object(m) => m.values_mut().for_each(|c| if *n != usize::MAX { mutate(c, n, with) }),
-        Value::Array(a) => a.iter_mut().for_each(|c| if *n != usize::MAX { mutate(c, n, with) }),
+        Value::Object(m) => m.values_mut().for_each(|c| {
+            if *n != usize::MAX {
+                mutate(c, n, with)
+            }
+        }),
+        Value::Array(a) => a.iter_mut().for_each(|c| {
+            if *n != usize::MAX {
+                mutate(c, n, with)
+            }
+        }),
         _ => {}
     }
 }

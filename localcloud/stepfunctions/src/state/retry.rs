@@ -60,7 +60,11 @@ impl Retrier {
             secs = secs.min(max);
         }
         // Clamp before jitter: an infinite interval times a zero draw would be NaN.
-        secs = if secs.is_nan() { 0.0 } else { secs.clamp(0.0, 1.0e9) };
+        secs = if secs.is_nan() {
+            0.0
+        } else {
+            secs.clamp(0.0, 1.0e9)
+        };
         if self.full_jitter {
             secs *= fastrand::f64();
         }
