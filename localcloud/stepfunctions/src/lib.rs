@@ -43,5 +43,5 @@ pub use error::{Diagnostic, InvalidDefinition, StatesError};
 pub use execution::{execute, ExecutionOptions, ExecutionOutcome, ExecutionStatus};
 pub use history::HistoryEvent;
 pub use state::StateMachine;
-pub use task::{TaskContext, TaskError, TaskExecutor};
+pub use task::{Heartbeat, TaskContext, TaskError, TaskExecutor};
 pub use validate::parse_definition;

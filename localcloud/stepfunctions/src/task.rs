@@ -5,6 +5,8 @@
 
 use futures::future::BoxFuture;
 use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// What the executor learns about the call besides resource and input.
 #[derive(Debug, Clone)]
@@ -22,6 +24,23 @@ pub struct TaskContext {
     pub heartbeat_seconds: Option<u64>,
     /// `$$.State.RetryCount`.
     pub retry_count: u32,
+    /// Report liveness (what `SendTaskHeartbeat` does) to restart the `HeartbeatSeconds` timer.
+    pub heartbeat: Heartbeat,
+}
+
+/// A task's liveness signal: [`Heartbeat::beat`] restarts the `HeartbeatSeconds` timer.
+#[derive(Debug, Clone, Default)]
+pub struct Heartbeat(Arc<Notify>);
+
+impl Heartbeat {
+    /// Records a heartbeat.
+    pub fn beat(&self) {
+        self.0.notify_one();
+    }
+    /// Completes at the next heartbeat (engine side).
+    pub(crate) async fn received(&self) {
+        self.0.notified().await;
+    }
 }
 
 /// A failed task: the error name Retry/Catch match on, and its cause.

@@ -52,7 +52,18 @@ impl TaskExecutor for Canned {
             };
             let entry = &list[n];
             if let Some(d) = entry.get("delaySeconds").and_then(Value::as_u64) {
-                tokio::time::sleep(Duration::from_secs(d)).await;
+                match entry.get("heartbeatEverySeconds").and_then(Value::as_u64) {
+                    Some(every) if every > 0 => {
+                        let mut left = d;
+                        while left > 0 {
+                            let step = every.min(left);
+                            tokio::time::sleep(Duration::from_secs(step)).await;
+                            ctx.heartbeat.beat();
+                            left -= step;
+                        }
+                    }
+                    _ => tokio::time::sleep(Duration::from_secs(d)).await,
+                }
             }
             if let Some(e) = entry.get("error").and_then(Value::as_str) {
                 let cause = entry

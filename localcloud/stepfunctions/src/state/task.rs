@@ -9,8 +9,8 @@ use crate::fields::{Cx, Obj};
 use crate::interpreter::Runner;
 use crate::path::Path;
 use crate::state::retry::{self, Catcher, Retrier};
-use crate::task::TaskContext;
-use futures::future::{select, Either};
+use crate::task::{Heartbeat, TaskContext};
+use futures::future::{pending, BoxFuture};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -142,6 +142,34 @@ fn resolve(
 }
 
 impl Runner {
+    /// Awaits the executor under `TimeoutSeconds` (`States.Timeout`) and `HeartbeatSeconds`
+    /// (`States.HeartbeatTimeout`); each [`Heartbeat::beat`] restarts the heartbeat timer.
+    async fn supervise(
+        &self,
+        mut call: BoxFuture<'_, Result<Value, crate::task::TaskError>>,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+        beats: &Heartbeat,
+    ) -> Result<Value, StatesError> {
+        let mut deadline: BoxFuture<'static, ()> = match timeout {
+            Some(t) => self.clock.sleep(Duration::from_secs(t)),
+            None => Box::pin(pending()),
+        };
+        loop {
+            let silence: BoxFuture<'static, ()> = match heartbeat {
+                Some(h) => self.clock.sleep(Duration::from_secs(h)),
+                None => Box::pin(pending()),
+            };
+            tokio::select! {
+                biased;
+                r = &mut call => return r.map_err(|e| StatesError::new(e.error, e.cause)),
+                () = &mut deadline => return Err(StatesError::new(names::TIMEOUT, "")),
+                () = beats.received() => continue,
+                () = silence => return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, "")),
+            }
+        }
+    }
+
     /// Runs the task once: schedules it, awaits the executor under the timeout, records the
     /// outcome. Returns the raw result.
     pub(crate) async fn run_task(
@@ -190,6 +218,7 @@ impl Runner {
             &format!("{key}StartedEventDetails"),
             base.clone(),
         );
+        let beats = Heartbeat::default();
         let tctx = TaskContext {
             state_name: ctx.state_name.clone(),
             execution_arn: self.execution_arn.clone(),
@@ -197,15 +226,10 @@ impl Runner {
             timeout_seconds: timeout,
             heartbeat_seconds: heartbeat,
             retry_count: ctx.retry_count,
+            heartbeat: beats.clone(),
         };
         let call = self.executor.execute(&task.resource, effective, tctx);
-        let outcome = match timeout {
-            Some(t) => match select(call, self.clock.sleep(Duration::from_secs(t))).await {
-                Either::Left((r, _)) => r.map_err(|e| StatesError::new(e.error, e.cause)),
-                Either::Right(_) => Err(StatesError::new(names::TIMEOUT, "")),
-            },
-            None => call.await.map_err(|e| StatesError::new(e.error, e.cause)),
-        };
+        let outcome = self.supervise(call, timeout, heartbeat, &beats).await;
         let outcome = outcome.and_then(|v| {
             self.check_size(
                 v,
@@ -225,11 +249,8 @@ impl Runner {
                 );
             }
             Err(e) => {
-                let kind = if e.error == names::TIMEOUT {
-                    "TimedOut"
-                } else {
-                    "Failed"
-                };
+                let timed_out = e.error == names::TIMEOUT || e.error == names::HEARTBEAT_TIMEOUT;
+                let kind = if timed_out { "TimedOut" } else { "Failed" };
                 if let Value::Object(m) = &mut base {
                     m.insert("error".into(), Value::String(e.error.clone()));
                     m.insert("cause".into(), Value::String(e.cause.clone()));
