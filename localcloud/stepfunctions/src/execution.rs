@@ -7,8 +7,9 @@ use crate::history::{History, HistoryEvent};
 use crate::interpreter::{Runner, MAX_PAYLOAD_BYTES};
 use crate::state::StateMachine;
 use crate::task::TaskExecutor;
-use futures::future::{select, Either};
+use futures::future::{pending, BoxFuture};
 use serde_json::{json, Value};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +53,15 @@ pub enum ExecutionStatus {
     Failed,
     /// `TIMED_OUT`.
     TimedOut,
+    /// `ABORTED` (stopped).
+    Aborted,
+}
+
+#[derive(PartialEq, Eq)]
+enum Ended {
+    Normally,
+    TimedOut,
+    Aborted,
 }
 
 impl ExecutionStatus {
@@ -61,6 +71,7 @@ impl ExecutionStatus {
             ExecutionStatus::Succeeded => "SUCCEEDED",
             ExecutionStatus::Failed => "FAILED",
             ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
         }
     }
 }
@@ -89,6 +100,29 @@ pub async fn execute(
     clock: Arc<dyn Clock>,
 ) -> ExecutionOutcome {
     let history = History::new(clock.clone());
+    execute_with(machine, input, opts, executor, clock, history, pending()).await
+}
+
+/// A request to stop a running execution (what `StopExecution` carries).
+#[derive(Debug, Clone, Default)]
+pub struct StopRequest {
+    /// Error recorded on the aborted execution.
+    pub error: String,
+    /// Cause recorded on the aborted execution.
+    pub cause: String,
+}
+
+/// Runs `machine` on `input`, appending to `history` (keep a clone to watch a running
+/// execution), until it ends or `stop` completes (status `ABORTED`, `ExecutionAborted`).
+pub async fn execute_with(
+    machine: &StateMachine,
+    input: Value,
+    opts: &ExecutionOptions,
+    executor: Arc<dyn TaskExecutor>,
+    clock: Arc<dyn Clock>,
+    history: History,
+    stop: impl Future<Output = StopRequest> + Send,
+) -> ExecutionOutcome {
     let start = iso(clock.now());
     let base = json!({
         "Execution": {"Id": opts.execution_arn, "Input": input, "Name": opts.name, "RoleArn": opts.role_arn, "StartTime": start, "RedriveCount": 0},
@@ -109,7 +143,7 @@ pub async fn execute(
         region: opts.region.clone(),
     };
     let too_big = serde_json::to_vec(&input).map(|b| b.len()).unwrap_or(0) > MAX_PAYLOAD_BYTES;
-    let mut timed_out = false;
+    let mut ended = Ended::Normally;
     let result: Result<Value, StatesError> = if too_big {
         Err(StatesError::new(
             names::DATA_LIMIT_EXCEEDED,
@@ -117,15 +151,21 @@ pub async fn execute(
         ))
     } else {
         let run = runner.run_machine(machine, input, started, None);
-        match machine.timeout_seconds {
-            Some(t) => match select(run, clock.sleep(Duration::from_secs(t))).await {
-                Either::Left((r, _)) => r,
-                Either::Right(_) => {
-                    timed_out = true;
-                    Err(StatesError::new(names::TIMEOUT, ""))
-                }
-            },
-            None => run.await,
+        let limit: BoxFuture<'static, ()> = match machine.timeout_seconds {
+            Some(t) => clock.sleep(Duration::from_secs(t)),
+            None => Box::pin(pending()),
+        };
+        tokio::select! {
+            biased;
+            r = run => r,
+            () = limit => {
+                ended = Ended::TimedOut;
+                Err(StatesError::new(names::TIMEOUT, ""))
+            }
+            req = stop => {
+                ended = Ended::Aborted;
+                Err(StatesError::new(req.error, req.cause))
+            }
         }
     };
     let last = history.events().last().map_or(0, |e| e.id);
@@ -139,7 +179,16 @@ pub async fn execute(
             );
             (ExecutionStatus::Succeeded, Some(out), None, None)
         }
-        Err(e) if timed_out => {
+        Err(e) if ended == Ended::Aborted => {
+            history.push(
+                last,
+                "ExecutionAborted",
+                "executionAbortedEventDetails",
+                json!({"error": e.error, "cause": e.cause}),
+            );
+            (ExecutionStatus::Aborted, None, Some(e.error), Some(e.cause))
+        }
+        Err(e) if ended == Ended::TimedOut => {
             history.push(
                 last,
                 "ExecutionTimedOut",

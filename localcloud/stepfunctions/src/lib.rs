@@ -40,7 +40,10 @@ pub mod validate;
 
 pub use clock::{Clock, TokioClock};
 pub use error::{Diagnostic, InvalidDefinition, StatesError};
-pub use execution::{execute, ExecutionOptions, ExecutionOutcome, ExecutionStatus};
+pub use execution::{
+    execute, execute_with, ExecutionOptions, ExecutionOutcome, ExecutionStatus, StopRequest,
+};
+pub use history::History;
 pub use history::HistoryEvent;
 pub use state::StateMachine;
 pub use task::{Heartbeat, TaskContext, TaskError, TaskExecutor};
