@@ -86,6 +86,13 @@ impl Task {
                 &o.at("Resource"),
             );
         }
+        if resource.starts_with("arn:aws:states:") && resource.contains(":activity:") {
+            cx.report(
+                code::NOT_EMULATED,
+                "Activity resources are not emulated by localcloud",
+                &o.at("Resource"),
+            );
+        }
         if o.get("Credentials").is_some() {
             cx.report(
                 code::NOT_EMULATED,
