@@ -2,6 +2,12 @@
 //! (paths, retries, timeouts, history); a [`TaskExecutor`] owns what a `Resource` does. The
 //! local cloud implements it with its Lambda and DynamoDB services; tests use small tables of
 //! canned results.
+//!
+//! Contract for implementations: the `error` of a [`TaskError`] is the exact name `Retry`/`Catch`
+//! match on: a Lambda function's `errorType` (e.g. `OrderInvalid`), `Lambda.*` for service
+//! errors (`Lambda.TooManyRequestsException`), `DynamoDB.*` for DynamoDB exceptions
+//! (`DynamoDB.ConditionalCheckFailedException`), `States.TaskFailed` when nothing better exists.
+//! Timeouts and heartbeats are enforced by the engine, not by executors.
 
 use futures::future::BoxFuture;
 use serde_json::Value;

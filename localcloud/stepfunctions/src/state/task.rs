@@ -1,4 +1,4 @@
-//! Task (<https://states-language.net/spec.html#task-state>): calls the [`TaskExecutor`] with
+//! Task (<https://states-language.net/spec.html#task-state>): calls the [`TaskExecutor`](crate::task::TaskExecutor) with
 //! the effective input, under `TimeoutSeconds` (`States.Timeout`), with history events shaped
 //! as AWS records them (`TaskScheduled`/`TaskStarted`/`TaskSucceeded`/`TaskFailed`/`TaskTimedOut`,
 //! or `LambdaFunction*` for a bare function ARN).
