@@ -75,7 +75,7 @@ step "mvn verify (charge-payment-java)" mvn -B --no-transfer-progress -Dmaven.re
 
 # --- the real build -------------------------------------------------------------------------
 sam_build() {
-  sam build --parameter-overrides "Architecture=$ARCH" --cached=false
+  sam build --parameter-overrides "Architecture=$ARCH" --no-cached
   echo "release bootstrap sizes:"
   find .aws-sam/build -name bootstrap -printf '  %-40h %s bytes\n' | sed "s|.aws-sam/build/||"
   find .aws-sam/build -name '*.jar' -printf '  %-40p %s bytes\n' | sed "s|.aws-sam/build/||"
