@@ -116,7 +116,8 @@ fn functions_get_globals_env_and_events() {
 
     let charge = f("ChargePaymentFunction");
     assert_eq!(charge.auto_publish_alias.as_deref(), Some("live"));
-    assert_eq!(charge.provisioned_concurrency, None);
+    // The template's default ChargeProvisionedConcurrency is 1 (0 would drop the config).
+    assert_eq!(charge.provisioned_concurrency, Some(1));
 
     let cleanup = f("OrdersCleanupFunction");
     assert_eq!(cleanup.environment["PENDING_MAX_AGE_MINUTES"], "15");
