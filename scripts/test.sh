@@ -78,7 +78,11 @@ sam_build() {
   sam build --parameter-overrides "Architecture=$ARCH" --no-cached
   echo "release bootstrap sizes:"
   find .aws-sam/build -name bootstrap -printf '  %-40h %s bytes\n' | sed "s|.aws-sam/build/||"
-  find .aws-sam/build -name '*.jar' -printf '  %-40p %s bytes\n' | sed "s|.aws-sam/build/||"
+  for dir in .aws-sam/build/*Java*/; do
+    if [ -d "$dir" ]; then
+      printf '  %-40s %s bytes (classes and lib/*.jar)\n' "$(basename "$dir")" "$(du -sb "$dir" | cut -f1)"
+    fi
+  done
 }
 step "sam build (Architecture=$ARCH)" sam_build
 
