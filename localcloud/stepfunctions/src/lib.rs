@@ -14,6 +14,8 @@
 //! - [`interpreter`] (private): the state loop, Retry/Catch, payload limits.
 //! - [`execution`]: run one execution; status, output, error/cause, history.
 //! - [`history`]: AWS-shaped history events.
+//! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
+//!   and `.waitForTaskToken`, each behind a narrow trait.
 //! - [`task`]: the [`TaskExecutor`] seam to Lambda, DynamoDB and other integrations.
 //! - [`clock`]: the injected [`Clock`] for Wait, retry delays and timeouts.
 //! - [`error`]: diagnostics and `States.*` errors.
@@ -31,6 +33,7 @@ pub mod execution;
 pub mod field;
 mod fields;
 pub mod history;
+pub mod integration;
 pub mod interpreter;
 pub mod intrinsic;
 pub mod path;
