@@ -1,0 +1,444 @@
+//! `x-amazon-apigateway-integration`: type, uri, request parameters and templates,
+//! passthrough behavior and the integration responses.
+//! <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html>
+
+use localcloud_vtl::Template;
+use regex_lite::Regex;
+use serde_json::{Map, Value};
+
+use super::{obj, opt_str, str_map};
+use crate::error::{child, ApiGatewayError, Result};
+
+/// An AWS service reachable through an action-style URI, with its JSON protocol target prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsService {
+    /// `dynamodb`: `DynamoDB_20120810.<Action>`.
+    DynamoDb,
+    /// `states`: `AWSStepFunctions.<Action>`.
+    StepFunctions,
+}
+
+impl AwsService {
+    /// The `X-Amz-Target` prefix.
+    pub fn target_prefix(self) -> &'static str {
+        match self {
+            AwsService::DynamoDb => "DynamoDB_20120810",
+            AwsService::StepFunctions => "AWSStepFunctions",
+        }
+    }
+
+    /// The content type of the service's JSON protocol.
+    pub fn content_type(self) -> &'static str {
+        "application/x-amz-json-1.0"
+    }
+}
+
+/// The integration type and what it targets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntegrationKind {
+    /// `MOCK`: the request template's `statusCode` picks the response.
+    Mock,
+    /// `AWS` with `arn:aws:apigateway:{region}:{service}:action/{Action}`.
+    Aws {
+        /// The service.
+        service: AwsService,
+        /// The action (`GetItem`, `StartExecution`).
+        action: String,
+    },
+    /// `AWS_PROXY` to a Lambda function.
+    AwsProxy {
+        /// The function ARN inside the invocation URI.
+        function_arn: String,
+    },
+    /// `HTTP` (mapped) to a local URL.
+    Http {
+        /// The URL, possibly with `{param}` placeholders.
+        url: String,
+        /// The integration's HTTP method.
+        method: String,
+    },
+    /// `HTTP_PROXY` to a local URL.
+    HttpProxy {
+        /// The URL, possibly with `{param}` placeholders.
+        url: String,
+        /// The integration's HTTP method (`ANY` keeps the request's).
+        method: String,
+    },
+}
+
+/// `passthroughBehavior`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passthrough {
+    /// `WHEN_NO_MATCH` (the default): unmapped content types pass through unchanged.
+    WhenNoMatch,
+    /// `WHEN_NO_TEMPLATES`: pass through only when no template is defined at all.
+    WhenNoTemplates,
+    /// `NEVER`: unmapped content types get 415.
+    Never,
+}
+
+/// One entry of `responses`.
+#[derive(Debug, Clone)]
+pub struct IntegrationResponse {
+    /// The key as written (`default`, `4\d{2}`).
+    pub selection_pattern: String,
+    /// The pattern anchored at both ends; `None` for `default`.
+    pub regex: Option<Regex>,
+    /// The method response status.
+    pub status: u16,
+    /// `responseParameters`: `method.response.header.X` -> source expression.
+    pub response_parameters: Vec<(String, String)>,
+    /// `responseTemplates` by content type.
+    pub response_templates: Vec<(String, Template)>,
+}
+
+/// A method's integration.
+#[derive(Debug, Clone)]
+pub struct Integration {
+    /// Type and target.
+    pub kind: IntegrationKind,
+    /// `requestParameters`: `integration.request.{header|querystring|path}.X` -> source.
+    pub request_parameters: Vec<(String, String)>,
+    /// `requestTemplates` by content type.
+    pub request_templates: Vec<(String, Template)>,
+    /// `passthroughBehavior`.
+    pub passthrough: Passthrough,
+    /// `responses`, in document order (`default` is the fallback wherever it appears).
+    pub responses: Vec<IntegrationResponse>,
+    /// `timeoutInMillis` (default 29,000).
+    pub timeout_ms: u64,
+}
+
+const KNOWN: &[&str] = &[
+    "type",
+    "uri",
+    "httpMethod",
+    "credentials",
+    "requestParameters",
+    "requestTemplates",
+    "passthroughBehavior",
+    "responses",
+    "timeoutInMillis",
+    "cacheKeyParameters",
+    "cacheNamespace",
+    "connectionType",
+    "contentHandling",
+    "description",
+];
+
+fn unsupported(path: &str, message: impl Into<String>) -> ApiGatewayError {
+    ApiGatewayError::Unsupported {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+fn invalid(path: &str, message: impl Into<String>) -> ApiGatewayError {
+    ApiGatewayError::Invalid {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Parses the VTL templates of a `requestTemplates`/`responseTemplates` object.
+pub(crate) fn templates(v: Option<&Value>, path: &str) -> Result<Vec<(String, Template)>> {
+    str_map(v, path)?
+        .into_iter()
+        .map(|(ct, src)| {
+            let p = child(path, &ct);
+            Template::parse(&p, &src)
+                .map(|t| (ct.to_ascii_lowercase(), t))
+                .map_err(|source| ApiGatewayError::Template { path: p, source })
+        })
+        .collect()
+}
+
+fn is_local_url(url: &str) -> bool {
+    let rest = match url.strip_prefix("http://") {
+        Some(r) => r,
+        None => return false,
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    matches!(host, "127.0.0.1" | "localhost")
+}
+
+fn parse_uri(
+    kind: &str,
+    uri: Option<String>,
+    method: Option<String>,
+    path: &str,
+) -> Result<IntegrationKind> {
+    let uri_path = child(path, "uri");
+    let need_uri = || {
+        uri.clone()
+            .ok_or_else(|| invalid(&uri_path, "required for this type"))
+    };
+    match kind {
+        "mock" => Ok(IntegrationKind::Mock),
+        "aws" => {
+            let uri = need_uri()?;
+            let parts: Vec<&str> = uri.splitn(6, ':').collect();
+            if parts.len() != 6 || parts[0] != "arn" || parts[2] != "apigateway" {
+                return Err(invalid(
+                    &uri_path,
+                    format!("not an API Gateway integration ARN: {uri}"),
+                ));
+            }
+            let Some(action) = parts[5].strip_prefix("action/") else {
+                return Err(unsupported(
+                    &uri_path,
+                    format!("only action-style AWS URIs are supported, not {uri}"),
+                ));
+            };
+            let service = match parts[4] {
+                "dynamodb" => AwsService::DynamoDb,
+                "states" => AwsService::StepFunctions,
+                other => {
+                    return Err(unsupported(
+                        &uri_path,
+                        format!("AWS service `{other}` (supported: dynamodb, states)"),
+                    ))
+                }
+            };
+            if method.as_deref().map(str::to_ascii_uppercase).as_deref() != Some("POST") {
+                return Err(invalid(
+                    &child(path, "httpMethod"),
+                    "AWS action integrations use POST",
+                ));
+            }
+            Ok(IntegrationKind::Aws {
+                service,
+                action: action.to_string(),
+            })
+        }
+        "aws_proxy" => {
+            let uri = need_uri()?;
+            let function_arn = uri
+                .split_once(":lambda:path/2015-03-31/functions/")
+                .and_then(|(_, rest)| rest.strip_suffix("/invocations"))
+                .ok_or_else(|| {
+                    unsupported(
+                        &uri_path,
+                        format!(
+                            "AWS_PROXY is supported for Lambda invocation URIs only, not {uri}"
+                        ),
+                    )
+                })?;
+            Ok(IntegrationKind::AwsProxy {
+                function_arn: function_arn.to_string(),
+            })
+        }
+        "http" | "http_proxy" => {
+            let url = need_uri()?;
+            if !is_local_url(&url) {
+                return Err(ApiGatewayError::NonLocalHttpTarget {
+                    path: uri_path,
+                    uri: url,
+                });
+            }
+            let method = method.map(|m| m.to_ascii_uppercase()).ok_or_else(|| {
+                invalid(&child(path, "httpMethod"), "required for HTTP integrations")
+            })?;
+            Ok(if kind == "http" {
+                IntegrationKind::Http { url, method }
+            } else {
+                IntegrationKind::HttpProxy { url, method }
+            })
+        }
+        other => Err(unsupported(
+            &child(path, "type"),
+            format!("integration type `{other}`"),
+        )),
+    }
+}
+
+fn responses(v: Option<&Value>, path: &str) -> Result<Vec<IntegrationResponse>> {
+    let Some(v) = v else { return Ok(Vec::new()) };
+    let m = obj(v, path)?;
+    let mut out = Vec::new();
+    for (key, r) in m {
+        let p = child(path, key);
+        let r = obj(r, &p)?;
+        for k in r.keys() {
+            if ![
+                "statusCode",
+                "responseParameters",
+                "responseTemplates",
+                "contentHandling",
+            ]
+            .contains(&k.as_str())
+            {
+                return Err(unsupported(
+                    &child(&p, k),
+                    "unknown integration response field",
+                ));
+            }
+        }
+        if r.contains_key("contentHandling") {
+            return Err(unsupported(
+                &child(&p, "contentHandling"),
+                "binary content handling",
+            ));
+        }
+        let status = opt_str(r.get("statusCode"), &child(&p, "statusCode"))?
+            .ok_or_else(|| invalid(&p, "statusCode is required"))?;
+        let status: u16 = status
+            .parse()
+            .ok()
+            .filter(|s| (100..600).contains(s))
+            .ok_or_else(|| {
+                invalid(
+                    &child(&p, "statusCode"),
+                    format!("not an HTTP status: {status}"),
+                )
+            })?;
+        let regex = if key == "default" {
+            None
+        } else {
+            Some(
+                Regex::new(&format!("^(?:{key})$"))
+                    .map_err(|e| invalid(&p, format!("selectionPattern: {e}")))?,
+            )
+        };
+        out.push(IntegrationResponse {
+            selection_pattern: key.clone(),
+            regex,
+            status,
+            response_parameters: str_map(
+                r.get("responseParameters"),
+                &child(&p, "responseParameters"),
+            )?,
+            response_templates: templates(
+                r.get("responseTemplates"),
+                &child(&p, "responseTemplates"),
+            )?,
+        });
+    }
+    Ok(out)
+}
+
+/// Parses `x-amazon-apigateway-integration` at `path`.
+pub(crate) fn parse(v: &Value, path: &str) -> Result<Integration> {
+    let m: &Map<String, Value> = obj(v, path)?;
+    for k in m.keys() {
+        if !KNOWN.contains(&k.as_str()) {
+            return Err(unsupported(&child(path, k), "unknown integration field"));
+        }
+    }
+    if let Some(ct) = m.get("connectionType") {
+        if ct.as_str().map(str::to_ascii_uppercase).as_deref() != Some("INTERNET") {
+            return Err(unsupported(&child(path, "connectionType"), "VPC links"));
+        }
+    }
+    if m.contains_key("contentHandling") {
+        return Err(unsupported(
+            &child(path, "contentHandling"),
+            "binary content handling",
+        ));
+    }
+    let kind = opt_str(m.get("type"), &child(path, "type"))?
+        .ok_or_else(|| invalid(path, "type is required"))?
+        .to_ascii_lowercase();
+    let uri = opt_str(m.get("uri"), &child(path, "uri"))?;
+    let method = opt_str(m.get("httpMethod"), &child(path, "httpMethod"))?;
+    let kind = parse_uri(&kind, uri, method, path)?;
+    let passthrough = match opt_str(
+        m.get("passthroughBehavior"),
+        &child(path, "passthroughBehavior"),
+    )?
+    .map(|s| s.to_ascii_uppercase())
+    .as_deref()
+    {
+        None | Some("WHEN_NO_MATCH") => Passthrough::WhenNoMatch,
+        Some("WHEN_NO_TEMPLATES") => Passthrough::WhenNoTemplates,
+        Some("NEVER") => Passthrough::Never,
+        Some(other) => {
+            return Err(invalid(
+                &child(path, "passthroughBehavior"),
+                format!("unknown value {other}"),
+            ))
+        }
+    };
+    let timeout_ms = match m.get("timeoutInMillis") {
+        None => 29_000,
+        Some(t) => t
+            .as_u64()
+            .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+            .filter(|t| (50..=29_000).contains(t))
+            .ok_or_else(|| invalid(&child(path, "timeoutInMillis"), "50..=29000"))?,
+    };
+    Ok(Integration {
+        kind,
+        request_parameters: str_map(
+            m.get("requestParameters"),
+            &child(path, "requestParameters"),
+        )?,
+        request_templates: templates(m.get("requestTemplates"), &child(path, "requestTemplates"))?,
+        passthrough,
+        responses: responses(m.get("responses"), &child(path, "responses"))?,
+        timeout_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn action_uri_names_service_and_action() {
+        let i = parse(
+            &json!({"type": "aws", "httpMethod": "POST",
+                    "uri": "arn:aws:apigateway:us-east-1:states:action/StartExecution"}),
+            "$",
+        )
+        .expect("parses");
+        assert_eq!(
+            i.kind,
+            IntegrationKind::Aws {
+                service: AwsService::StepFunctions,
+                action: "StartExecution".into()
+            }
+        );
+        assert_eq!(i.passthrough, Passthrough::WhenNoMatch);
+    }
+
+    #[test]
+    fn remote_http_and_unknown_services_are_refused_with_their_path() {
+        let e = parse(
+            &json!({"type": "http", "httpMethod": "GET", "uri": "http://example.com/x"}),
+            "$.m",
+        )
+        .expect_err("refused");
+        assert!(
+            matches!(e, ApiGatewayError::NonLocalHttpTarget { ref path, .. } if path == "$.m.uri"),
+            "{e}"
+        );
+        let e = parse(
+            &json!({"type": "aws", "httpMethod": "POST",
+                               "uri": "arn:aws:apigateway:us-east-1:sqs:action/SendMessage"}),
+            "$.m",
+        )
+        .expect_err("refused");
+        assert!(
+            e.to_string().contains("$.m.uri") && e.to_string().contains("sqs"),
+            "{e}"
+        );
+        let e = parse(
+            &json!({"type": "mock", "cacheNamespace": "x", "foo": 1}),
+            "$.m",
+        )
+        .expect_err("refused");
+        assert!(e.to_string().starts_with("$.m.foo"), "{e}");
+    }
+
+    #[test]
+    fn selection_patterns_are_anchored() {
+        let i = parse(&json!({"type": "mock", "responses": {"4\\d{2}": {"statusCode": "400"}, "default": {"statusCode": "200"}}}), "$")
+            .expect("parses");
+        let r = i.responses[0].regex.as_ref().expect("regex");
+        assert!(r.is_match("404") && !r.is_match("4044") && !r.is_match("200"));
+        assert!(i.responses[1].regex.is_none());
+    }
+}
