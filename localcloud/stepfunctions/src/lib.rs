@@ -14,6 +14,8 @@
 //! - [`interpreter`] (private): the state loop, Retry/Catch, payload limits.
 //! - [`execution`]: run one execution; status, output, error/cause, history.
 //! - [`history`]: AWS-shaped history events.
+//! - [`api`]: the AWS JSON 1.0 service ([`api::StepFunctionsService`]): state machines,
+//!   executions (persisted), history, SendTask*, and the template's machines at `up`.
 //! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
 //!   and `.waitForTaskToken`, each behind a narrow trait.
 //! - [`task`]: the [`TaskExecutor`] seam to Lambda, DynamoDB and other integrations.
@@ -26,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod clock;
 pub mod context;
 pub mod error;

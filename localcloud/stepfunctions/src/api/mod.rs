@@ -1,0 +1,359 @@
+//! The Step Functions API (AWS JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Op>`) on the
+//! service endpoint: [`StepFunctionsService`] holds the state machines and executions, runs
+//! executions on the engine with the [`Integrations`] executor, and persists them.
+//!
+//! - [`error`]: [`SfnError`], the API's error codes in the JSON 1.0 shape.
+//! - [`store`]: the JSON files under the state folder.
+//! - `machines` (private): Create/Describe/List/Update/Delete/ValidateStateMachine(Definition).
+//! - `executions` (private): Start(Sync)Execution, Describe/List/Stop, GetExecutionHistory,
+//!   SendTask*.
+//! - [`template`]: the template's state machines created at `up`.
+
+pub mod error;
+mod executions;
+mod machines;
+pub mod store;
+pub mod template;
+
+pub use error::SfnError;
+
+use crate::clock::{Clock, TokioClock};
+use crate::integration::{ExecutionStarter, Integrations};
+use crate::state::StateMachine;
+use crate::task::TaskError;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use tokio::sync::{oneshot, watch};
+
+/// The `X-Amz-Target` prefix of this service.
+pub const TARGET_PREFIX: &str = "AWSStepFunctions.";
+
+/// Whether a request on the shared endpoint is for this service.
+pub fn is_stepfunctions_request(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with(TARGET_PREFIX))
+}
+
+/// How to build the service.
+#[derive(Clone)]
+pub struct Settings {
+    /// `Some(.localcloud)`: persist under `<state>/stepfunctions`; `None`: memory only.
+    pub state_dir: Option<PathBuf>,
+    /// Region in ARNs.
+    pub region: String,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// The engine's clock.
+    pub clock: Arc<dyn Clock>,
+    /// Express executions' duration limit (AWS: five minutes).
+    pub express_limit_seconds: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            state_dir: None,
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            clock: Arc::new(TokioClock::new()),
+            express_limit_seconds: 300,
+        }
+    }
+}
+
+/// A state machine as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct MachineRecord {
+    pub arn: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub machine_type: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub creation_date: f64,
+    pub update_date: Option<f64>,
+    #[serde(skip)]
+    pub parsed: Option<Arc<StateMachine>>,
+}
+
+/// An execution as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ExecutionRecord {
+    pub arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub machine_type: String,
+    pub status: String,
+    pub start_date: f64,
+    pub stop_date: Option<f64>,
+    pub input: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub history: Vec<Value>,
+    /// Milliseconds between start and stop (billing of Express executions).
+    pub duration_ms: Option<u64>,
+}
+
+/// A live execution's handles.
+pub(crate) struct Live {
+    pub history: crate::history::History,
+    pub stop: Option<oneshot::Sender<crate::execution::StopRequest>>,
+    pub done: watch::Receiver<bool>,
+}
+
+pub(crate) struct Inner {
+    pub settings: Settings,
+    pub store: Option<store::Store>,
+    pub integrations: Arc<Integrations>,
+    pub machines: Mutex<BTreeMap<String, MachineRecord>>,
+    pub executions: Mutex<BTreeMap<String, ExecutionRecord>>,
+    pub live: Mutex<BTreeMap<String, Live>>,
+    pub me: Weak<Inner>,
+}
+
+/// The Step Functions service: cheap to clone, every clone is the same service.
+#[derive(Clone)]
+pub struct StepFunctionsService {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Seconds since the epoch, as the JSON protocol sends timestamps.
+pub(crate) fn epoch(t: DateTime<Utc>) -> f64 {
+    t.timestamp_millis() as f64 / 1000.0
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("step functions state in {path}: {source}")]
+pub struct StartError {
+    /// The file.
+    pub path: String,
+    /// The failure.
+    pub source: std::io::Error,
+}
+
+/// The cause recorded on executions found running when the service starts.
+pub const RESTART_CAUSE: &str = "localcloud restarted while the execution was running";
+
+impl StepFunctionsService {
+    /// Builds the service around `integrations` (with Lambda and DynamoDB wired by the
+    /// caller), loading persisted machines and executions. Executions found `RUNNING` are
+    /// marked `FAILED` with [`RESTART_CAUSE`] (their in-memory progress is gone).
+    pub fn new(
+        settings: Settings,
+        integrations: Integrations,
+    ) -> Result<StepFunctionsService, StartError> {
+        let store = settings.state_dir.as_deref().map(store::Store::new);
+        let integrations = Arc::new(integrations);
+        let mut machines = BTreeMap::new();
+        let mut executions = BTreeMap::new();
+        if let Some(s) = &store {
+            let err = |path: PathBuf| {
+                move |source| StartError {
+                    path: path.display().to_string(),
+                    source,
+                }
+            };
+            let list: Vec<MachineRecord> = store::load(&s.machines())
+                .map_err(err(s.machines()))?
+                .unwrap_or_default();
+            for mut m in list {
+                m.parsed = crate::validate::parse_definition(&m.definition)
+                    .ok()
+                    .map(Arc::new);
+                machines.insert(m.arn.clone(), m);
+            }
+            let dir = s.executions();
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                        continue;
+                    }
+                    let Some(mut rec) =
+                        store::load::<ExecutionRecord>(&path).map_err(err(path.clone()))?
+                    else {
+                        continue;
+                    };
+                    if rec.status == "RUNNING" {
+                        let now = epoch(settings.clock.now());
+                        rec.status = "FAILED".into();
+                        rec.stop_date = Some(now);
+                        rec.error = Some("States.Runtime".into());
+                        rec.cause = Some(RESTART_CAUSE.into());
+                        let prev = rec.history.len() as u64;
+                        rec.history.push(serde_json::json!({
+                            "id": prev + 1, "previousEventId": prev,
+                            "timestamp": crate::clock::iso(settings.clock.now()),
+                            "type": "ExecutionFailed",
+                            "executionFailedEventDetails": {"error": "States.Runtime", "cause": RESTART_CAUSE},
+                        }));
+                        store::save(&path, &rec).map_err(err(path.clone()))?;
+                    }
+                    executions.insert(rec.arn.clone(), rec);
+                }
+            }
+        }
+        let inner = Arc::new_cyclic(|me| Inner {
+            settings,
+            store,
+            integrations,
+            machines: Mutex::new(machines),
+            executions: Mutex::new(executions),
+            live: Mutex::new(BTreeMap::new()),
+            me: me.clone(),
+        });
+        let starter: Weak<dyn ExecutionStarter> =
+            Arc::downgrade(&inner) as Weak<dyn ExecutionStarter>;
+        inner.integrations.set_starter(starter);
+        Ok(StepFunctionsService { inner })
+    }
+
+    /// The integrations (the token table SendTask* uses lives there).
+    pub fn integrations(&self) -> &Arc<Integrations> {
+        &self.inner.integrations
+    }
+
+    /// Runs one operation (`CreateStateMachine`, ...) on a JSON request.
+    pub async fn call(&self, operation: &str, req: Value) -> Result<Value, SfnError> {
+        if !req.is_object() {
+            return Err(SfnError::SerializationException(
+                "Start of structure or map found where not expected".into(),
+            ));
+        }
+        let i = &self.inner;
+        match operation {
+            "CreateStateMachine" => i.create_state_machine(&req),
+            "DescribeStateMachine" => i.describe_state_machine(&req),
+            "ListStateMachines" => i.list_state_machines(&req),
+            "UpdateStateMachine" => i.update_state_machine(&req),
+            "DeleteStateMachine" => i.delete_state_machine(&req),
+            "ValidateStateMachineDefinition" => Ok(machines::validate_definition(&req)),
+            "StartExecution" => i.start_execution(&req).await,
+            "StartSyncExecution" => i.start_sync_execution(&req).await,
+            "DescribeExecution" => i.describe_execution(&req),
+            "ListExecutions" => i.list_executions(&req),
+            "GetExecutionHistory" => i.get_execution_history(&req),
+            "StopExecution" => i.stop_execution(&req),
+            "SendTaskSuccess" => i.send_task_success(&req),
+            "SendTaskFailure" => i.send_task_failure(&req),
+            "SendTaskHeartbeat" => i.send_task_heartbeat(&req),
+            other => Err(SfnError::UnknownOperationException(format!(
+                "Operation {other} is not supported by localcloud"
+            ))),
+        }
+    }
+
+    /// Handles one HTTP request of the JSON 1.0 protocol.
+    pub async fn handle(&self, req: Request<Body>) -> Response {
+        let (parts, body) = req.into_parts();
+        let op = parts
+            .headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+            .unwrap_or_default()
+            .to_string();
+        let body = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
+            Ok(b) => b,
+            Err(_) => {
+                return SfnError::ValidationException("Request entity too large".into())
+                    .into_response()
+            }
+        };
+        let req: Value = if body.is_empty() {
+            Value::Object(Default::default())
+        } else {
+            match serde_json::from_slice(&body) {
+                Ok(v) => v,
+                Err(e) => return SfnError::SerializationException(e.to_string()).into_response(),
+            }
+        };
+        match self.call(&op, req).await {
+            Ok(v) => {
+                let mut r = (StatusCode::OK, v.to_string()).into_response();
+                r.headers_mut().insert(
+                    "content-type",
+                    HeaderValue::from_static("application/x-amz-json-1.0"),
+                );
+                if let Ok(id) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+                    r.headers_mut().insert("x-amzn-requestid", id);
+                }
+                r
+            }
+            Err(e) => e.into_response(),
+        }
+    }
+
+    /// A router answering every path with [`StepFunctionsService::handle`].
+    pub fn router(&self) -> axum::Router {
+        let me = self.clone();
+        axum::Router::new().fallback(move |req: Request<Body>| {
+            let me = me.clone();
+            async move { me.handle(req).await }
+        })
+    }
+}
+
+impl ExecutionStarter for Inner {
+    fn start<'a>(&'a self, params: Value) -> BoxFuture<'a, Result<Value, TaskError>> {
+        Box::pin(async move {
+            let mut req = serde_json::Map::new();
+            if let Some(a) = params.get("StateMachineArn") {
+                req.insert("stateMachineArn".into(), a.clone());
+            }
+            if let Some(n) = params.get("Name") {
+                req.insert("name".into(), n.clone());
+            }
+            match params.get("Input") {
+                Some(Value::String(s)) => {
+                    req.insert("input".into(), Value::String(s.clone()));
+                }
+                Some(v) => {
+                    req.insert("input".into(), Value::String(v.to_string()));
+                }
+                None => {}
+            }
+            let out = self
+                .start_execution(&Value::Object(req))
+                .await
+                .map_err(|e| TaskError {
+                    error: format!("StepFunctions.{}Exception", e.code()),
+                    cause: e.to_string(),
+                })?;
+            Ok(serde_json::json!({
+                "ExecutionArn": out["executionArn"],
+                "StartDate": out["startDate"],
+            }))
+        })
+    }
+
+    fn wait<'a>(&'a self, execution_arn: &'a str) -> BoxFuture<'a, Result<Value, TaskError>> {
+        Box::pin(async move {
+            let done = lock(&self.live).get(execution_arn).map(|l| l.done.clone());
+            if let Some(mut done) = done {
+                let _ = done.wait_for(|d| *d).await;
+            }
+            self.describe_execution(&serde_json::json!({"executionArn": execution_arn}))
+                .map_err(|e| TaskError {
+                    error: crate::error::names::TASK_FAILED.into(),
+                    cause: e.to_string(),
+                })
+        })
+    }
+}
