@@ -24,6 +24,9 @@ use crate::route::{match_route, Matched};
 use crate::throttle::Throttler;
 use crate::validate;
 
+/// Name/value pairs in order (headers, query string, path parameters).
+type Pairs = Vec<(String, String)>;
+
 /// The method request as the client sent it (below the stage).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MethodRequest {
@@ -292,11 +295,7 @@ impl Gateway {
         req: &MethodRequest,
         ctx: &Value,
         overrides: &Overrides,
-    ) -> (
-        Vec<(String, String)>,
-        Vec<(String, String)>,
-        Vec<(String, String)>,
-    ) {
+    ) -> (Pairs, Pairs, Pairs) {
         let (mut headers, mut query, mut path) = (Vec::new(), Vec::new(), m.path_params.clone());
         for (target, src) in &m.method.integration.request_parameters {
             let value = if let Some(l) = src.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {

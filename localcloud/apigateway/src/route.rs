@@ -96,7 +96,12 @@ fn decode(s: &str) -> String {
 }
 
 /// Scores a match: higher is more specific; `None` when it does not match.
-fn try_match(segments: &[Segment], parts: &[&str]) -> Option<(Vec<u32>, Vec<(String, String)>)> {
+type Params = Vec<(String, String)>;
+
+/// Per-segment specificity, compared lexicographically.
+type Score = Vec<u32>;
+
+fn try_match(segments: &[Segment], parts: &[&str]) -> Option<(Score, Params)> {
     let mut score = Vec::new();
     let mut params = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
@@ -135,7 +140,7 @@ pub fn match_route<'a>(api: &'a ApiDefinition, verb: &str, path: &str) -> Option
     } else {
         trimmed.split('/').collect()
     };
-    let mut best: Option<(Vec<u32>, &Resource, Vec<(String, String)>)> = None;
+    let mut best: Option<(Score, &Resource, Params)> = None;
     for r in &api.resources {
         if let Some((score, params)) = try_match(&r.segments, &parts) {
             if best.as_ref().is_none_or(|(s, _, _)| score > *s) {

@@ -97,11 +97,16 @@ impl Bucket {
     }
 }
 
+struct Buckets {
+    account: Bucket,
+    methods: HashMap<(String, String), Bucket>,
+}
+
 /// The stage's buckets.
 pub struct Throttler {
     clock: Arc<dyn Clock>,
     settings: ThrottleSettings,
-    state: Mutex<(Bucket, HashMap<(String, String), Bucket>)>,
+    state: Mutex<Buckets>,
 }
 
 impl std::fmt::Debug for Throttler {
@@ -129,7 +134,10 @@ impl Throttler {
         Self {
             clock,
             settings,
-            state: Mutex::new((account, HashMap::new())),
+            state: Mutex::new(Buckets {
+                account,
+                methods: HashMap::new(),
+            }),
         }
     }
 
@@ -161,7 +169,7 @@ impl Throttler {
         let Ok(mut guard) = self.state.lock() else {
             return true;
         };
-        let (account, methods) = &mut *guard;
+        let Buckets { account, methods } = &mut *guard;
         account.refill(now);
         if account.tokens < 1.0 {
             return false;

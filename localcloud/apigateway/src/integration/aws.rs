@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
+use super::sigv4::{sign, Credentials};
 use super::{BackendResponse, HttpClient, ServiceCaller};
 use crate::error::CallError;
 use crate::model::AwsService;
@@ -16,18 +17,38 @@ use crate::model::AwsService;
 #[derive(Debug, Clone)]
 pub struct HttpServiceCaller {
     endpoint: String,
+    host: String,
+    region: String,
+    credentials: Credentials,
     client: HttpClient,
     timeout: Duration,
 }
 
 impl HttpServiceCaller {
-    /// Calls go to `endpoint` (`http://127.0.0.1:4566`).
+    /// Calls go to `endpoint` (`http://127.0.0.1:4566`), signed for `us-east-1`.
     pub fn new(endpoint: &str) -> Self {
+        let endpoint = endpoint.trim_end_matches('/').to_string();
+        let host = endpoint
+            .strip_prefix("http://")
+            .unwrap_or(&endpoint)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         Self {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint,
+            host,
+            region: "us-east-1".into(),
+            credentials: Credentials::default(),
             client: HttpClient::new(),
             timeout: Duration::from_secs(29),
         }
+    }
+
+    /// Signs for `region` instead.
+    pub fn with_region(mut self, region: &str) -> Self {
+        self.region = region.to_string();
+        self
     }
 }
 
@@ -44,13 +65,30 @@ impl ServiceCaller for HttpServiceCaller {
                 "content-type".to_string(),
                 service.content_type().to_string(),
             ),
+            ("host".to_string(), self.host.clone()),
             (
                 "x-amz-target".to_string(),
                 format!("{}.{action}", service.target_prefix()),
             ),
         ];
+        let auth = sign(
+            &self.credentials,
+            &self.region,
+            service.signing_name(),
+            &all,
+            &body,
+            chrono::Utc::now(),
+        );
+        all.extend(auth);
         for (k, v) in headers {
-            if !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("x-amz-target") {
+            let reserved = [
+                "content-type",
+                "x-amz-target",
+                "host",
+                "authorization",
+                "x-amz-date",
+            ];
+            if !reserved.iter().any(|r| k.eq_ignore_ascii_case(r)) {
                 all.push((k, v));
             }
         }

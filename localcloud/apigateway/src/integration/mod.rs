@@ -5,11 +5,13 @@
 //!   [`HttpServiceCaller`]).
 //! - `proxy`: AWS_PROXY to Lambda ([`LambdaInvoker`]) with the REST proxy event 1.0.
 //! - `http`: HTTP and HTTP_PROXY to 127.0.0.1, and the HTTP client the others share.
+//! - `sigv4`: Signature Version 4 on the service calls.
 
 pub mod aws;
 pub mod http;
 pub mod mock;
 pub mod proxy;
+pub mod sigv4;
 
 use futures::future::BoxFuture;
 use localcloud_vtl::Template;

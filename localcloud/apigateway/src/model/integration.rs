@@ -27,6 +27,14 @@ impl AwsService {
         }
     }
 
+    /// The SigV4 signing name.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            AwsService::DynamoDb => "dynamodb",
+            AwsService::StepFunctions => "states",
+        }
+    }
+
     /// The content type of the service's JSON protocol.
     pub fn content_type(self) -> &'static str {
         "application/x-amz-json-1.0"

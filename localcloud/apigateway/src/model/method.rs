@@ -96,9 +96,7 @@ fn schema_checked(doc: &Value, schema: &Value, path: &str) -> Result<Value> {
 pub(crate) fn parse(ctx: &MethodCtx<'_>, verb: &str, op: &Value, path: &str) -> Result<Method> {
     let m = obj(op, path)?;
     for k in m.keys() {
-        if !KNOWN.contains(&k.as_str())
-            && !(k.starts_with("x-") && !k.starts_with("x-amazon-apigateway"))
-        {
+        if !KNOWN.contains(&k.as_str()) && !super::foreign_extension(k) {
             return Err(ApiGatewayError::Unsupported {
                 path: child(path, k),
                 message: "unknown operation field".into(),

@@ -93,6 +93,11 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("x-amazon-apigateway-any-method", "ANY"),
 ];
 
+/// A vendor extension that is not API Gateway's (ignored, as API Gateway ignores it).
+pub(crate) fn foreign_extension(k: &str) -> bool {
+    k.starts_with("x-") && !k.starts_with("x-amazon-apigateway")
+}
+
 pub(crate) fn obj<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>> {
     v.as_object().ok_or_else(|| ApiGatewayError::Invalid {
         path: path.to_string(),
@@ -185,9 +190,7 @@ impl ApiDefinition {
             });
         }
         for k in root.keys() {
-            if !ROOT_KEYS.contains(&k.as_str())
-                && !(k.starts_with("x-") && !k.starts_with("x-amazon-apigateway"))
-            {
+            if !ROOT_KEYS.contains(&k.as_str()) && !foreign_extension(k) {
                 return Err(ApiGatewayError::Unsupported {
                     path: child("$", k),
                     message: "unknown top-level field".into(),
@@ -230,7 +233,7 @@ impl ApiDefinition {
                 let Some((_, verb)) = OPERATIONS.iter().find(|(name, _)| name == k) else {
                     if ["parameters", "summary", "description", "servers", "$ref"]
                         .contains(&k.as_str())
-                        || (k.starts_with("x-") && !k.starts_with("x-amazon-apigateway"))
+                        || foreign_extension(k)
                     {
                         if k == "$ref" {
                             return Err(ApiGatewayError::Unsupported {
