@@ -36,7 +36,7 @@ impl LambdaInvoker for FakeLambda {
                 "fails" => Ok(ok(
                     br#"{"errorType":"OutOfStock","errorMessage":"LOW-1"}"#.to_vec(),
                     Some("Unhandled"),
-                    Some("OutOfStock"),
+                    Some("unhandled"),
                 )),
                 "busy" => Err(LambdaApiError {
                     code: "TooManyRequestsException".into(),

@@ -38,8 +38,8 @@ pub trait DynamoCaller: Send + Sync {
 }
 
 /// [`DynamoCaller`] over HTTP to a DynamoDB JSON 1.0 endpoint (the local service endpoint,
-/// e.g. `http://127.0.0.1:4566`). Requests are unsigned: the local service does not check
-/// signatures (production Step Functions signs with the execution role).
+/// e.g. `http://127.0.0.1:4566`). Requests carry a fixed, unverified signature: the local
+/// service does not check signatures (production Step Functions signs with the execution role).
 #[derive(Clone)]
 pub struct HttpDynamo {
     endpoint: String,
@@ -71,11 +71,22 @@ impl DynamoCaller for HttpDynamo {
         request: Value,
     ) -> BoxFuture<'a, Result<Value, DynamoApiError>> {
         Box::pin(async move {
+            let now = chrono::Utc::now();
             let req = hyper::Request::builder()
                 .method("POST")
                 .uri(format!("{}/", self.endpoint))
                 .header("content-type", "application/x-amz-json-1.0")
                 .header("x-amz-target", format!("DynamoDB_20120810.{operation}"))
+                // The local service wants a SigV4-shaped request but verifies no signature.
+                .header("x-amz-date", now.format("%Y%m%dT%H%M%SZ").to_string())
+                .header(
+                    "authorization",
+                    format!(
+                        "AWS4-HMAC-SHA256 Credential=localcloud/{}/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature={}",
+                        now.format("%Y%m%d"),
+                        "0".repeat(64)
+                    ),
+                )
                 .body(Full::new(Bytes::from(request.to_string())))
                 .map_err(|e| transport(e.to_string()))?;
             let resp = self

@@ -72,15 +72,14 @@ fn api_error(e: LambdaApiError) -> TaskError {
 fn function_failed(inv: &LambdaInvocation) -> Option<TaskError> {
     inv.function_error.as_ref()?;
     let doc: Option<Value> = serde_json::from_slice(&inv.payload).ok();
-    let error = inv
-        .error_type
-        .clone()
-        .or_else(|| {
-            doc.as_ref()
-                .and_then(|d| d.get("errorType"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+    // The error document's errorType is what Step Functions reports (the runtime's
+    // Lambda-Runtime-Function-Error-Type header may say only `unhandled`).
+    let error = doc
+        .as_ref()
+        .and_then(|d| d.get("errorType"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| inv.error_type.clone())
         .unwrap_or_else(|| "Lambda.Unknown".to_string());
     Some(TaskError {
         error,
