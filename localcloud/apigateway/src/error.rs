@@ -22,7 +22,8 @@ pub enum ApiGatewayError {
         message: String,
     },
     /// A VTL mapping template that does not parse.
-    #[error("{path}: mapping template: {source}")]
+    /// (The VTL error names the template by its JSON path, with line and column.)
+    #[error("{source}")]
     Template {
         /// JSON path of the template.
         path: String,

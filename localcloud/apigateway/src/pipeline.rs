@@ -90,6 +90,7 @@ fn resource_id(path: &str) -> String {
 
 enum Outcome {
     Reply(MethodResponse),
+    /// A gateway response, with `$context.error.validationErrorString`.
     Fail(ResponseType, Option<String>),
 }
 
@@ -151,7 +152,12 @@ impl Gateway {
                 r
             }
             Outcome::Fail(kind, validation) => {
-                self.gateway_response(kind, None, validation, &mut ctx, &req)
+                // A parameter failure's detail is also its message, as AWS words it.
+                let message = match kind {
+                    ResponseType::BadRequestParameters => validation.clone(),
+                    _ => None,
+                };
+                self.gateway_response(kind, message.as_deref(), validation, &mut ctx, &req)
             }
         }
     }
