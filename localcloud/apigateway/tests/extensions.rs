@@ -17,9 +17,12 @@ use localcloud_apigateway::{
 };
 use serde_json::{json, Value};
 
+/// The events a [`Lambda`] received, with the ARN each was sent to.
+type Events = Arc<Mutex<Vec<(String, Value)>>>;
+
 /// Records the event and answers with a canned payload.
 struct Lambda {
-    events: Arc<Mutex<Vec<(String, Value)>>>,
+    events: Events,
     answer: Vec<u8>,
     error: Option<String>,
 }
@@ -135,7 +138,7 @@ async fn stage(doc: &Value, lambda: Lambda) -> String {
     serve(router(config)).await
 }
 
-fn lambda(answer: &str, error: Option<&str>) -> (Lambda, Arc<Mutex<Vec<(String, Value)>>>) {
+fn lambda(answer: &str, error: Option<&str>) -> (Lambda, Events) {
     let events = Arc::new(Mutex::new(Vec::new()));
     (
         Lambda {
