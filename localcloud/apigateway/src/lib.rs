@@ -21,7 +21,7 @@
 //! - [`throttle`]: account and per-method token buckets over an injectable [`Clock`].
 //! - [`authorizer`]: the [`Authorizer`] trait the Cognito crate implements.
 //! - [`validate`]: request validators: required parameters and JSON Schema draft 4 models.
-//! - [`integration`]: MOCK, AWS (`aws.rs`, [`ServiceCaller`]), AWS_PROXY (`proxy.rs`,
+//! - [`integration`]: MOCK, AWS (`aws.rs`, [`ServiceCaller`]; Lambda through [`LambdaInvoker`]), AWS_PROXY (`proxy.rs`,
 //!   [`LambdaInvoker`], the proxy event 1.0) and HTTP/HTTP_PROXY (`http.rs`, 127.0.0.1 only).
 //! - [`response`]: integration response selection and mapping, `responseParameters`,
 //!   `$context.responseOverride`.
@@ -35,7 +35,7 @@
 //!
 //! Lambda (`token`/`request`) authorizers, IAM auth, API keys and usage plans, `contentHandling`
 //! and binary conversions, VPC links, caching, AWS integrations other than DynamoDB and Step
-//! Functions action calls, non-proxy Lambda integrations. Each fails at load with its path.
+//! Functions action calls and Lambda invocations. Each fails at load with its path.
 
 #![warn(missing_docs)]
 

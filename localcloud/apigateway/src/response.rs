@@ -40,6 +40,11 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The `default` response (a Lambda integration's success).
+pub fn select_default(responses: &[IntegrationResponse]) -> Option<&IntegrationResponse> {
+    responses.iter().find(|r| r.regex.is_none())
+}
+
 /// Evaluates a `responseParameters` source expression.
 fn source_value(src: &str, backend: &BackendResponse, rc: &RequestContext) -> Option<String> {
     if let Some(lit) = src.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {

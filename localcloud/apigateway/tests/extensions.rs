@@ -113,6 +113,13 @@ fn doc(backend: &str) -> Value {
                     "responses": {
                         "2\\d{2}": {"statusCode": "200", "responseTemplates": {"application/json": "{\"trace\": \"$input.params('X-Trace')\"}"}},
                         "default": {"statusCode": "418", "responseTemplates": {"application/json": "{\"teapot\": true}"}}}}}},
+            "/calc": {"post": {
+                "x-amazon-apigateway-integration": {"type": "aws", "httpMethod": "POST",
+                    "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:calc/invocations",
+                    "requestTemplates": {"application/json": "{\"x\": $input.json('$.x'), \"stage\": \"$stageVariables.env\"}"},
+                    "responses": {
+                        "default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"r\": $input.json('$.result')}"}},
+                        "Invalid.*": {"statusCode": "400", "responseTemplates": {"application/json": "{\"error\": \"$input.path('$.errorMessage')\"}"}}}}}},
             "/table": {"post": {
                 "x-amazon-apigateway-integration": {"type": "aws", "httpMethod": "POST",
                     "uri": "arn:aws:apigateway:us-east-1:dynamodb:action/GetItem",
@@ -308,6 +315,59 @@ async fn mock_status_selection_and_parameter_validation() {
             json!({"message": "Missing required request parameters: [code, X-Trace]"})
         )
     );
+}
+
+#[tokio::test]
+async fn lambda_integration_selects_on_the_error_message() {
+    let (l, events) = lambda(r#"{"result": 7}"#, None);
+    let url = stage(&doc("http://127.0.0.1:9"), l).await;
+    let r = send(
+        &url,
+        "POST",
+        "/v1/calc",
+        &[("content-type", "application/json")],
+        r#"{"x": 3}"#,
+    )
+    .await;
+    assert_eq!((r.status, r.json()), (200, json!({"r": 7})));
+    let (arn, payload) = events.lock().expect("lock")[0].clone();
+    assert_eq!(arn, "arn:aws:lambda:us-east-1:000000000000:function:calc");
+    assert_eq!(
+        payload,
+        json!({"x": 3, "stage": "test"}),
+        "the mapped request, not a proxy event"
+    );
+
+    let (l, _) = lambda(
+        r#"{"errorMessage": "Invalid input: x", "errorType": "Oops"}"#,
+        Some("Unhandled"),
+    );
+    let url = stage(&doc("http://127.0.0.1:9"), l).await;
+    let r = send(
+        &url,
+        "POST",
+        "/v1/calc",
+        &[("content-type", "application/json")],
+        "{}",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (400, json!({"error": "Invalid input: x"}))
+    );
+
+    // An error no pattern matches falls to the default response, as on AWS.
+    let (l, _) = lambda(r#"{"errorMessage": "boom"}"#, Some("Unhandled"));
+    let url = stage(&doc("http://127.0.0.1:9"), l).await;
+    let r = send(
+        &url,
+        "POST",
+        "/v1/calc",
+        &[("content-type", "application/json")],
+        "{}",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 }
 
 #[tokio::test]

@@ -53,6 +53,12 @@ pub enum IntegrationKind {
         /// The action (`GetItem`, `StartExecution`).
         action: String,
     },
+    /// `AWS` (non-proxy) to a Lambda function: `selectionPattern` matches the `errorMessage`
+    /// of a failed invocation; a successful one takes the `default` response.
+    AwsLambda {
+        /// The function ARN inside the invocation URI.
+        function_arn: String,
+    },
     /// `AWS_PROXY` to a Lambda function.
     AwsProxy {
         /// The function ARN inside the invocation URI.
@@ -171,6 +177,13 @@ fn is_local_url(url: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost")
 }
 
+/// The function ARN of a Lambda invocation URI.
+fn lambda_function(uri: &str) -> Option<String> {
+    uri.split_once(":lambda:path/2015-03-31/functions/")
+        .and_then(|(_, rest)| rest.strip_suffix("/invocations"))
+        .map(str::to_string)
+}
+
 fn parse_uri(
     kind: &str,
     uri: Option<String>,
@@ -186,6 +199,9 @@ fn parse_uri(
         "mock" => Ok(IntegrationKind::Mock),
         "aws" => {
             let uri = need_uri()?;
+            if let Some(function_arn) = lambda_function(&uri) {
+                return Ok(IntegrationKind::AwsLambda { function_arn });
+            }
             let parts: Vec<&str> = uri.splitn(6, ':').collect();
             if parts.len() != 6 || parts[0] != "arn" || parts[2] != "apigateway" {
                 return Err(invalid(
