@@ -421,6 +421,23 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn every_response_type_of_the_api_reference_is_known() {
+        // GatewayResponse.responseType's valid values (API reference), minus the two families.
+        let names = "ACCESS_DENIED API_CONFIGURATION_ERROR AUTHORIZER_FAILURE AUTHORIZER_CONFIGURATION_ERROR \
+            BAD_REQUEST_PARAMETERS BAD_REQUEST_BODY EXPIRED_TOKEN INTEGRATION_FAILURE INTEGRATION_TIMEOUT \
+            INVALID_API_KEY INVALID_SIGNATURE MISSING_AUTHENTICATION_TOKEN QUOTA_EXCEEDED REQUEST_TOO_LARGE \
+            RESOURCE_NOT_FOUND THROTTLED UNAUTHORIZED UNSUPPORTED_MEDIA_TYPE WAF_FILTERED";
+        let mut ours: Vec<&str> = ALL.iter().map(|r| r.1).collect();
+        let mut theirs: Vec<&str> = names.split_whitespace().collect();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs);
+        for (kind, name, ..) in ALL {
+            assert_eq!(kind.name(), *name);
+        }
+    }
+
+    #[test]
     fn defaults_are_awss() {
         let g = GatewayResponses::default();
         let ctx = json!({"error": {"message": "Missing Authentication Token"}});

@@ -371,6 +371,26 @@ async fn lambda_integration_selects_on_the_error_message() {
 }
 
 #[tokio::test]
+async fn bodies_over_10_mb_are_413() {
+    let (l, events) = lambda("{}", None);
+    let url = stage(&doc("http://127.0.0.1:9"), l).await;
+    let big = "x".repeat(10 * 1024 * 1024 + 1);
+    let r = send(
+        &url,
+        "POST",
+        "/v1/calc",
+        &[("content-type", "application/json")],
+        &big,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (413, json!({"message": "Request Too Long"}))
+    );
+    assert!(events.lock().expect("lock").is_empty());
+}
+
+#[tokio::test]
 async fn unreachable_service_is_an_integration_failure_not_a_hang() {
     let (l, _) = lambda("{}", None);
     let url = stage(&doc("http://127.0.0.1:9"), l).await;
