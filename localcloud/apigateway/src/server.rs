@@ -68,6 +68,22 @@ impl StageConfig {
     }
 }
 
+impl StageConfig {
+    /// The stage of a template `AWS::Serverless::Api`: its resolved definition, stage name,
+    /// variables and `MethodSettings` throttling (over AWS's default account limit).
+    pub fn from_template(
+        api: &localcloud_template::resource::api::Api,
+        service_caller: Arc<dyn ServiceCaller>,
+    ) -> Result<Self, crate::ApiGatewayError> {
+        let definition = ApiDefinition::load(&api.definition)?;
+        let mut config = Self::new(definition, &api.stage_name, service_caller);
+        config.stage_variables = api.variables.clone().into_iter().collect();
+        config.throttle.methods = method_throttles(&api.method_settings);
+        config.api_id = api.rest_api_id.clone();
+        Ok(config)
+    }
+}
+
 /// The template's `MethodSettings` throttling entries.
 pub fn method_throttles(
     settings: &[localcloud_template::resource::api::MethodSetting],

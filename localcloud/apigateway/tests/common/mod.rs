@@ -20,8 +20,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use localcloud_apigateway::model::AwsService;
 use localcloud_apigateway::{
-    method_throttles, router, ApiDefinition, AuthFailure, Authorizer, BackendResponse, CallError,
-    ClaimsMap, Clock, HttpServiceCaller, ServiceCaller, StageConfig, ThrottleSettings,
+    router, AuthFailure, Authorizer, BackendResponse, CallError, ClaimsMap, Clock,
+    HttpServiceCaller, ServiceCaller, StageConfig, ThrottleSettings,
 };
 use localcloud_dynamodb::{DynamoService, Settings, TableSpec};
 use localcloud_template::{parse_overrides, LoadOptions, Model, StackContext};
@@ -188,24 +188,21 @@ pub async fn start(throttle: Option<ThrottleSettings>) -> App {
     let (states_url, sfn_calls) = states_stub().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let clock = Arc::new(ManualClock::default());
-    let definition = ApiDefinition::load(&api.definition).expect("the real openapi.yaml loads");
-    let mut config = StageConfig::new(
-        definition,
-        &api.stage_name,
+    let mut config = StageConfig::from_template(
+        &api,
         Arc::new(Routing {
             dynamo: HttpServiceCaller::new(&dynamo_endpoint),
             states: HttpServiceCaller::new(&states_url),
             calls: calls.clone(),
         }),
-    );
-    let stage_variables: Vec<(String, String)> = api.variables.clone().into_iter().collect();
-    config.stage_variables = stage_variables.clone();
+    )
+    .expect("the real openapi.yaml loads");
+    let stage_variables = config.stage_variables.clone();
     config.authorizer = Some(Arc::new(FixedTokens));
     config.clock = clock.clone();
-    config.throttle = throttle.unwrap_or(ThrottleSettings {
-        methods: method_throttles(&api.method_settings),
-        ..ThrottleSettings::default()
-    });
+    if let Some(t) = throttle {
+        config.throttle = t;
+    }
     let url = serve(router(config)).await;
     App {
         url,
