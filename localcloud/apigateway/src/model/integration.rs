@@ -154,6 +154,39 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiGatewayError {
     }
 }
 
+fn check_mapping(
+    pairs: &[(String, String)],
+    path: &str,
+    targets: &[&str],
+    sources: &[&str],
+) -> Result<()> {
+    for (target, source) in pairs {
+        let p = child(path, target);
+        let ok_target = targets
+            .iter()
+            .any(|t| target.strip_prefix(t).is_some_and(|rest| !rest.is_empty()));
+        if !ok_target {
+            return Err(unsupported(
+                &p,
+                format!(
+                    "mapping target {target} (supported: {})",
+                    targets.join("*, ") + "*"
+                ),
+            ));
+        }
+        let literal = source.len() >= 2 && source.starts_with('\'') && source.ends_with('\'');
+        let ok_source = literal
+            || sources.iter().any(|s| {
+                source == s.trim_end_matches('.')
+                    || source.strip_prefix(s).is_some_and(|rest| !rest.is_empty())
+            });
+        if !ok_source {
+            return Err(unsupported(&p, format!("mapping source {source}")));
+        }
+    }
+    Ok(())
+}
+
 /// Parses the VTL templates of a `requestTemplates`/`responseTemplates` object.
 pub(crate) fn templates(v: Option<&Value>, path: &str) -> Result<Vec<(String, Template)>> {
     str_map(v, path)?
@@ -329,10 +362,23 @@ fn responses(v: Option<&Value>, path: &str) -> Result<Vec<IntegrationResponse>> 
             selection_pattern: key.clone(),
             regex,
             status,
-            response_parameters: str_map(
-                r.get("responseParameters"),
-                &child(&p, "responseParameters"),
-            )?,
+            response_parameters: {
+                let rp = child(&p, "responseParameters");
+                let pairs = str_map(r.get("responseParameters"), &rp)?;
+                check_mapping(
+                    &pairs,
+                    &rp,
+                    &["method.response.header."],
+                    &[
+                        "integration.response.header.",
+                        "integration.response.body.",
+                        "integration.response.body",
+                        "context.",
+                        "stageVariables.",
+                    ],
+                )?;
+                pairs
+            },
             response_templates: templates(
                 r.get("responseTemplates"),
                 &child(&p, "responseTemplates"),
@@ -394,10 +440,27 @@ pub(crate) fn parse(v: &Value, path: &str) -> Result<Integration> {
     };
     Ok(Integration {
         kind,
-        request_parameters: str_map(
-            m.get("requestParameters"),
-            &child(path, "requestParameters"),
-        )?,
+        request_parameters: {
+            let rp = child(path, "requestParameters");
+            let pairs = str_map(m.get("requestParameters"), &rp)?;
+            check_mapping(
+                &pairs,
+                &rp,
+                &[
+                    "integration.request.header.",
+                    "integration.request.querystring.",
+                    "integration.request.path.",
+                ],
+                &[
+                    "method.request.path.",
+                    "method.request.querystring.",
+                    "method.request.header.",
+                    "context.",
+                    "stageVariables.",
+                ],
+            )?;
+            pairs
+        },
         request_templates: templates(m.get("requestTemplates"), &child(path, "requestTemplates"))?,
         passthrough,
         responses: responses(m.get("responses"), &child(path, "responses"))?,
@@ -455,6 +518,23 @@ mod tests {
         )
         .expect_err("refused");
         assert!(e.to_string().starts_with("$.m.foo"), "{e}");
+    }
+
+    #[test]
+    fn parameter_mappings_are_checked_at_load() {
+        let ok = json!({"type": "mock",
+            "requestParameters": {"integration.request.header.x": "method.request.header.y", "integration.request.path.id": "'lit'"},
+            "responses": {"default": {"statusCode": "200", "responseParameters": {
+                "method.response.header.A": "integration.response.body", "method.response.header.B": "integration.response.body.id"}}}});
+        assert!(parse(&ok, "$").is_ok());
+        let bad = json!({"type": "mock", "requestParameters": {"integration.request.header.x": "method.request.multivalueheader.y"}});
+        let e = parse(&bad, "$.m").expect_err("refused").to_string();
+        assert!(
+            e.starts_with("$.m.requestParameters['integration.request.header.x']"),
+            "{e}"
+        );
+        let bad = json!({"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {"method.response.body": "'x'"}}}});
+        assert!(parse(&bad, "$").is_err());
     }
 
     #[test]
