@@ -181,5 +181,32 @@ async fn place_order_workflow_end_to_end() {
         .count();
     assert_eq!(attempts, 4, "one call and three retries");
 
+    // The same workflow through the Rust SDK's StartSyncExecution (the `sync-` host prefix
+    // removed by the interceptor).
+    let config = aws_sdk_sfn::Config::builder()
+        .behavior_version(aws_sdk_sfn::config::BehaviorVersion::latest())
+        .region(aws_sdk_sfn::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sfn::config::Credentials::new(
+            "local", "local", None, None, "test",
+        ))
+        .endpoint_url(&stack.sfn_url)
+        .interceptor(localcloud_stepfunctions::sdk::StripSyncPrefix)
+        .build();
+    let sdk = aws_sdk_sfn::Client::from_conf(config);
+    let out = sdk
+        .start_sync_execution()
+        .state_machine_arn(stack.machine_arn())
+        .input(order("o-sdk", 9.99, json!([{"sku": "E-5", "qty": 1}])).to_string())
+        .send()
+        .await
+        .expect("StartSyncExecution via the SDK");
+    assert_eq!(
+        out.status(),
+        &aws_sdk_sfn::types::SyncExecutionStatus::Succeeded,
+        "{out:?}"
+    );
+    assert_eq!(order_status(&stack, "o-sdk").await, "CONFIRMED");
+    assert_eq!(stock(&stack, "E-5").await.0, "74");
+
     stack.shutdown().await;
 }

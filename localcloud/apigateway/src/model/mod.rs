@@ -3,10 +3,12 @@
 //! path of the element.
 //!
 //! - `integration`: `x-amazon-apigateway-integration`.
+//! - `integration_response`: its `responses`, and the parameter mapping checks.
 //! - `method`: operations, their parameters, body models, validator and security.
 //! - `security`: `cognito_user_pools` authorizers from the security schemes.
 
 pub mod integration;
+pub mod integration_response;
 pub mod method;
 pub mod security;
 

@@ -1,0 +1,88 @@
+//! The Rust SDK (`aws-sdk-sfn`) against the service on 127.0.0.1:0: StartSyncExecution through
+//! the `sync-` prefix interceptor, timestamps and error shapes as the SDK parses them.
+
+use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_sfn::types::{ExecutionStatus, StateMachineType, SyncExecutionStatus};
+use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
+use localcloud_stepfunctions::integration::Integrations;
+use localcloud_stepfunctions::sdk::StripSyncPrefix;
+
+async fn endpoint() -> String {
+    let sfn = StepFunctionsService::new(Settings::default(), Integrations::new()).expect("service");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, sfn.router()).await;
+    });
+    format!("http://{addr}")
+}
+
+pub fn client(endpoint: &str) -> aws_sdk_sfn::Client {
+    let config = aws_sdk_sfn::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("local", "local", None, None, "test"))
+        .endpoint_url(endpoint)
+        .interceptor(StripSyncPrefix)
+        .build();
+    aws_sdk_sfn::Client::from_conf(config)
+}
+
+#[tokio::test]
+async fn sdk_runs_a_sync_execution_and_parses_errors() {
+    let url = endpoint().await;
+    let sfn = client(&url);
+    let created = sfn
+        .create_state_machine()
+        .name("sdk")
+        .r#type(StateMachineType::Express)
+        .role_arn("arn:aws:iam::000000000000:role/r")
+        .definition(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"greeting.$":"States.Format('hi {}', $.who)"},"End":true}}}"#)
+        .send()
+        .await
+        .expect("create");
+    let out = sfn
+        .start_sync_execution()
+        .state_machine_arn(created.state_machine_arn())
+        .input(r#"{"who":"sdk"}"#)
+        .send()
+        .await
+        .expect("StartSyncExecution through the sync- prefix");
+    assert_eq!(out.status(), &SyncExecutionStatus::Succeeded);
+    assert_eq!(out.output(), Some(r#"{"greeting":"hi sdk"}"#));
+    let billing = out.billing_details().expect("billing details");
+    assert_eq!(billing.billed_memory_used_in_mb(), 64);
+    assert!(billing.billed_duration_in_milliseconds() >= 100);
+    assert!(out.stop_date().secs() >= out.start_date().secs());
+
+    let listed = sfn
+        .list_executions()
+        .state_machine_arn(created.state_machine_arn())
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(listed.executions()[0].status(), &ExecutionStatus::Succeeded);
+
+    let err = sfn
+        .describe_execution()
+        .execution_arn("arn:aws:states:us-east-1:000000000000:execution:sdk:nope")
+        .send()
+        .await
+        .expect_err("unknown execution");
+    let service = err.into_service_error();
+    assert!(service.is_execution_does_not_exist(), "{service:?}");
+
+    let err = sfn
+        .create_state_machine()
+        .name("bad")
+        .role_arn("arn:aws:iam::000000000000:role/r")
+        .definition(r#"{"StartAt":"Nope","States":{"P":{"Type":"Pass","End":true}}}"#)
+        .send()
+        .await
+        .expect_err("invalid definition");
+    let service = err.into_service_error();
+    assert!(service.is_invalid_definition(), "{service:?}");
+    assert!(service.to_string().contains("/StartAt"), "{service}");
+}
