@@ -107,6 +107,16 @@ impl HttpClient {
     }
 }
 
+/// Substitutes `${stageVariables.name}` in an integration URL (the host stays checked:
+/// [`HttpClient::send`] refuses anything but 127.0.0.1/localhost).
+pub fn with_stage_variables(url: &str, vars: &[(String, String)]) -> String {
+    let mut out = url.to_string();
+    for (k, v) in vars {
+        out = out.replace(&format!("${{stageVariables.{k}}}"), v);
+    }
+    out
+}
+
 /// Substitutes `{name}` / `{name+}` placeholders in an integration URL.
 pub fn fill_url(url: &str, path: &[(String, String)]) -> String {
     let mut out = url.to_string();
@@ -168,6 +178,15 @@ mod tests {
         assert_eq!(
             with_query("http://x/y", &[("a".into(), "1 2".into())]),
             "http://x/y?a=1%202"
+        );
+    }
+
+    #[test]
+    fn stage_variables_in_urls() {
+        let v = vec![("port".to_string(), "8081".to_string())];
+        assert_eq!(
+            with_stage_variables("http://127.0.0.1:${stageVariables.port}/x", &v),
+            "http://127.0.0.1:8081/x"
         );
     }
 

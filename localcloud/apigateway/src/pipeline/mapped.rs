@@ -153,8 +153,13 @@ impl Gateway {
                 }
             }
             IntegrationKind::Http { url, method } => {
-                let url =
-                    integration::http::with_query(&integration::http::fill_url(url, &path), &query);
+                let url = integration::http::with_query(
+                    &integration::http::fill_url(
+                        &integration::http::with_stage_variables(url, &self.stage_variables),
+                        &path,
+                    ),
+                    &query,
+                );
                 let mut headers = headers;
                 if header(&headers, "content-type").is_none() {
                     headers.push(("content-type".into(), media.clone()));

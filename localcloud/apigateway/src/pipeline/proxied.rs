@@ -94,7 +94,10 @@ impl Gateway {
             verb
         };
         let url = integration::http::with_query(
-            &integration::http::fill_url(url, &m.path_params),
+            &integration::http::fill_url(
+                &integration::http::with_stage_variables(url, &self.stage_variables),
+                &m.path_params,
+            ),
             &req.query,
         );
         let hop = ["host", "content-length", "transfer-encoding", "connection"];
