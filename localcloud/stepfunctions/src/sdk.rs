@@ -6,12 +6,16 @@
 //! endpoints only (`127.*`, `localhost`, `[::1]`); any other host is left alone, so the same
 //! client still reaches `sync-states.<region>.amazonaws.com` on AWS.
 //!
-//! ```ignore
+//! ```no_run
+//! use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
 //! let config = aws_sdk_sfn::Config::builder()
+//!     .behavior_version(BehaviorVersion::latest())
+//!     .region(Region::new("us-east-1"))
+//!     .credentials_provider(Credentials::new("local", "local", None, None, "localcloud"))
 //!     .endpoint_url("http://127.0.0.1:4566")
 //!     .interceptor(localcloud_stepfunctions::sdk::StripSyncPrefix)
-//!     // region, credentials, behavior version...
 //!     .build();
+//! let client = aws_sdk_sfn::Client::from_conf(config);
 //! ```
 
 use aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut;

@@ -283,3 +283,38 @@ async fn wait_for_task_token_completes_on_send_task_success_and_failure() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_lambda_service_adapter_maps_throttles_and_unknown_functions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sink = localcloud_lambda::FileSink::new(dir.path()).expect("sink");
+    let settings = localcloud_lambda::ServiceSettings::new(Arc::new(sink));
+    // Reserved concurrency 0 throttles every call before a process would start.
+    let mut capped = localcloud_lambda::FunctionConfig::new("capped", vec!["/bin/false".into()]);
+    capped.reserved_concurrency = Some(0);
+    let lambda = localcloud_lambda::LambdaService::new(vec![capped], settings).expect("lambda");
+    let i = Integrations::new().with_lambda(Arc::new(lambda));
+    let call = |f: &'static str| {
+        i.execute(
+            "arn:aws:states:::lambda:invoke",
+            json!({"FunctionName": f, "Payload": {}}),
+            ctx(),
+        )
+    };
+    let e = call("capped").await.expect_err("throttled");
+    assert_eq!(e.error, "Lambda.TooManyRequestsException");
+    assert!(e.cause.contains("Status Code: 429"), "{}", e.cause);
+    let e = call("arn:aws:lambda:us-east-1:000000000000:function:missing")
+        .await
+        .expect_err("unknown");
+    assert_eq!(e.error, "Lambda.ResourceNotFoundException");
+    let e = i
+        .execute(
+            "arn:aws:lambda:us-east-1:000000000000:function:capped",
+            json!({}),
+            ctx(),
+        )
+        .await
+        .expect_err("throttled bare ARN");
+    assert_eq!(e.error, "Lambda.TooManyRequestsException");
+}
