@@ -438,6 +438,43 @@ async fn task_tokens_and_nested_executions() {
     assert_eq!(kids["executions"][0]["status"], "SUCCEEDED");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_timed_out_callback_task_answers_task_timed_out() {
+    let s = service(None);
+    let m = create(&s, "cb", r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.waitForTaskToken","TimeoutSeconds":2,"Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:leaf","Input":{"t.$":"$$.Task.Token"}},"End":true}}}"#, "STANDARD").await;
+    create(&s, "leaf", PASS, "STANDARD").await;
+    let e = s
+        .call("StartExecution", json!({"stateMachineArn": m}))
+        .await
+        .expect("start");
+    let token = loop {
+        if let Some(t) = s.integrations().tokens().waiting().first() {
+            break t.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let d = wait_done(&s, e["executionArn"].as_str().expect("arn")).await;
+    assert_eq!(
+        (d["status"].as_str(), d["error"].as_str()),
+        (Some("FAILED"), Some("States.Timeout"))
+    );
+    let (_, body) = http(
+        &s,
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{}"}),
+    )
+    .await;
+    assert_eq!(
+        body["__type"],
+        "com.amazonaws.swf.service.v2.model#TaskTimedOut"
+    );
+    let (_, body) = http(&s, "SendTaskHeartbeat", json!({"taskToken": token})).await;
+    assert_eq!(
+        body["__type"],
+        "com.amazonaws.swf.service.v2.model#TaskTimedOut"
+    );
+}
+
 #[tokio::test]
 async fn executions_survive_a_restart_and_running_ones_are_failed() {
     let dir = tempfile::tempdir().expect("tempdir");

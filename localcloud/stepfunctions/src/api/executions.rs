@@ -393,6 +393,7 @@ impl Inner {
             Err(TokenError::TaskDoesNotExist) => Err(SfnError::TaskDoesNotExist(
                 "Task Timed Out or Does Not Exist".into(),
             )),
+            Err(TokenError::TaskTimedOut) => Err(SfnError::TaskTimedOut("Task Timed Out".into())),
         }
     }
 

@@ -8,6 +8,19 @@
 //! - `executions` (private): Start(Sync)Execution, Describe/List/Stop, GetExecutionHistory,
 //!   SendTask*.
 //! - [`template`]: the template's state machines created at `up`.
+//!
+//! # Wiring (what the CLI does)
+//!
+//! ```text
+//! let integrations = Integrations::new()
+//!     .with_lambda(Arc::new(lambda_service.clone()))        // feature `lambda-adapter`
+//!     .with_dynamo(Arc::new(HttpDynamo::new("http://127.0.0.1:4566")));
+//! let sfn = StepFunctionsService::new(Settings { state_dir: Some(".localcloud".into()), ..Default::default() }, integrations)?;
+//! sfn.create_from_template(&machines)?;                     // TemplateMachine per AWS::Serverless::StateMachine
+//! // on the service endpoint: if is_stepfunctions_request(req.headers()) { sfn.handle(req).await }
+//! ```
+//!
+//! `tests/common/mod.rs` builds exactly this from `template.yaml` (tables, functions, machines).
 
 pub mod error;
 mod executions;

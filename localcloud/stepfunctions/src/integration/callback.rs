@@ -12,8 +12,10 @@ use tokio::sync::oneshot;
 /// Why a token could not be used (`TaskDoesNotExist` / `InvalidToken` on the API).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenError {
-    /// No task waits for this token (never issued, already completed or timed out).
+    /// No task waits for this token (never issued, or already completed).
     TaskDoesNotExist,
+    /// The task gave up waiting (timeout, heartbeat timeout, execution stopped).
+    TaskTimedOut,
 }
 
 struct Waiting {
@@ -25,7 +27,13 @@ struct Waiting {
 #[derive(Clone, Default)]
 pub struct TaskTokens {
     waiting: Arc<Mutex<HashMap<String, Waiting>>>,
+    /// Tokens whose task stopped waiting, so a late SendTask* gets `TaskTimedOut`; the
+    /// oldest are forgotten beyond [`EXPIRED_KEPT`].
+    expired: Arc<Mutex<std::collections::VecDeque<String>>>,
 }
+
+/// How many expired tokens are remembered.
+pub const EXPIRED_KEPT: usize = 10_000;
 
 /// Removes the token when the waiting task goes away.
 pub(crate) struct Registration {
@@ -37,7 +45,17 @@ pub(crate) struct Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        self.tokens.lock().remove(&self.token);
+        if self.tokens.lock().remove(&self.token).is_some() {
+            let mut expired = self
+                .tokens
+                .expired
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if expired.len() >= EXPIRED_KEPT {
+                expired.pop_front();
+            }
+            expired.push_back(self.token.clone());
+        }
     }
 }
 
@@ -62,11 +80,18 @@ impl TaskTokens {
         }
     }
 
+    fn missing(&self, token: &str) -> TokenError {
+        let expired = self.expired.lock().unwrap_or_else(|p| p.into_inner());
+        if expired.iter().any(|t| t == token) {
+            TokenError::TaskTimedOut
+        } else {
+            TokenError::TaskDoesNotExist
+        }
+    }
+
     fn complete(&self, token: &str, outcome: Result<Value, TaskError>) -> Result<(), TokenError> {
-        let waiting = self
-            .lock()
-            .remove(token)
-            .ok_or(TokenError::TaskDoesNotExist)?;
+        let waiting = self.lock().remove(token);
+        let waiting = waiting.ok_or_else(|| self.missing(token))?;
         waiting
             .done
             .send(outcome)
@@ -91,9 +116,8 @@ impl TaskTokens {
 
     /// `SendTaskHeartbeat`.
     pub fn heartbeat(&self, token: &str) -> Result<(), TokenError> {
-        let map = self.lock();
-        let waiting = map.get(token).ok_or(TokenError::TaskDoesNotExist)?;
-        waiting.heartbeat.beat();
+        let beat = self.lock().get(token).map(|w| w.heartbeat.clone());
+        beat.ok_or_else(|| self.missing(token))?.beat();
         Ok(())
     }
 
