@@ -105,7 +105,16 @@ impl Inner {
         let history = History::new(clock.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<StopRequest>();
         let (done_tx, done_rx) = watch::channel(false);
-        lock(&self.executions).insert(arn.clone(), rec.clone());
+        {
+            // Checked again under the lock: two StartExecution calls racing for one name.
+            let mut execs = lock(&self.executions);
+            if !express && execs.contains_key(&arn) {
+                return Err(SfnError::ExecutionAlreadyExists(format!(
+                    "Execution Already Exists: '{arn}'"
+                )));
+            }
+            execs.insert(arn.clone(), rec.clone());
+        }
         lock(&self.live).insert(
             arn.clone(),
             Live {
