@@ -1,0 +1,31 @@
+//! A local Amazon Cognito user pool, built from the template's `AWS::Cognito::*` resources.
+//!
+//! # Layout
+//!
+//! - [`pool`]: the pool and client configuration read from the template, password policy, ids.
+//! - [`store`]: users, codes, refresh tokens and the key in one atomically rewritten JSON file.
+//! - [`keys`]: the RS256 key pair (aws-lc-rs), generated once per state directory; JWKS.
+//! - [`password`]: password hashing.
+//! - [`tokens`]: ID/access token minting with Cognito's claim sets; refresh tokens.
+//! - [`service`]: [`UserPool`], the running pool (state, clock, code sink) and shared operations.
+//! - [`api`]: the `cognito-idp` JSON 1.1 API (`X-Amz-Target`), one file per group of operations.
+//! - [`wellknown`]: `/{poolId}/.well-known/jwks.json` and `openid-configuration`.
+//! - [`authorizer`]: the API Gateway `COGNITO_USER_POOLS` verifier.
+//! - [`error`]: [`CognitoError`], one variant per AWS error code.
+
+pub mod api;
+pub mod authorizer;
+pub mod error;
+pub mod keys;
+pub mod password;
+pub mod pool;
+pub mod service;
+pub mod store;
+pub mod tokens;
+pub mod wellknown;
+
+pub use api::CognitoApi;
+pub use authorizer::{AuthError, AuthorizerConfig, Claims, Verifier};
+pub use error::CognitoError;
+pub use pool::{PoolConfig, PoolTemplate};
+pub use service::{Clock, CodeDelivery, CodeSink, PoolOptions, UserPool};
