@@ -1,0 +1,171 @@
+//! The service endpoint: one HTTP server on `127.0.0.1:<port>` for every emulated AWS API.
+//!
+//! Requests are told apart the way the SDKs address them: JSON protocols by `X-Amz-Target`,
+//! Lambda by its date-versioned REST paths, S3 by `localcloud_s3::is_s3_request`. Adding a
+//! service is one [`Route`] variant and one match arm in [`Endpoint::dispatch`].
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use localcloud_dynamodb::DynamoService;
+use localcloud_lambda::LambdaService;
+use serde_json::json;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `X-Amz-Target: DynamoDB_20120810.*` or `DynamoDBStreams_20120810.*`.
+    DynamoDb,
+    /// `/2015-03-31/...`, `/2017-10-31/...`, `/2019-09-30/...`.
+    Lambda,
+    /// Path-style S3.
+    S3,
+    /// A JSON-protocol target no service here answers.
+    UnknownTarget(String),
+    /// Nothing matches.
+    NotFound,
+}
+
+/// Lambda's REST API version prefixes.
+const LAMBDA_PREFIXES: &[&str] = &["/2015-03-31/", "/2017-10-31/", "/2019-09-30/"];
+
+/// Picks the service for a request.
+pub fn route(headers: &HeaderMap, path: &str, query: Option<&str>) -> Route {
+    if let Some(target) = headers.get("x-amz-target") {
+        let target = target.to_str().unwrap_or_default();
+        if localcloud_dynamodb::is_dynamodb_request(headers) {
+            return Route::DynamoDb;
+        }
+        return Route::UnknownTarget(target.to_owned());
+    }
+    if LAMBDA_PREFIXES.iter().any(|p| path.starts_with(p)) || path == "/2015-03-31/functions" {
+        return Route::Lambda;
+    }
+    if localcloud_s3::is_s3_request(headers, path, query) {
+        return Route::S3;
+    }
+    Route::NotFound
+}
+
+struct Services {
+    dynamo: DynamoService,
+    lambda: Router,
+    s3: Router,
+}
+
+/// The endpoint's services; cheap to clone.
+#[derive(Clone)]
+pub struct Endpoint {
+    services: Arc<Services>,
+}
+
+impl Endpoint {
+    /// Puts the services together.
+    pub fn new(dynamo: DynamoService, lambda: &LambdaService, s3: localcloud_s3::Store) -> Self {
+        Self {
+            services: Arc::new(Services {
+                dynamo,
+                lambda: lambda.router(),
+                s3: localcloud_s3::router(s3),
+            }),
+        }
+    }
+
+    /// The axum router answering every request through [`Self::dispatch`].
+    pub fn router(&self) -> Router {
+        let endpoint = self.clone();
+        Router::new().fallback(move |req: Request<Body>| {
+            let endpoint = endpoint.clone();
+            async move { endpoint.dispatch(req).await }
+        })
+    }
+
+    /// Answers one request.
+    pub async fn dispatch(&self, req: Request<Body>) -> Response {
+        let s = &self.services;
+        let r = route(req.headers(), req.uri().path(), req.uri().query());
+        let routed = match r {
+            Route::DynamoDb => return s.dynamo.handle(req).await,
+            Route::Lambda => s.lambda.clone().oneshot(req).await,
+            Route::S3 => s.s3.clone().oneshot(req).await,
+            Route::UnknownTarget(target) => return unknown_operation(&target),
+            Route::NotFound => return not_found(req.uri().path()),
+        };
+        match routed {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
+}
+
+/// AWS's answer to an `X-Amz-Target` no service knows (JSON 1.0/1.1 error shape, 400).
+pub fn unknown_operation(target: &str) -> Response {
+    let body = json!({
+        "__type": "com.amazon.coral.service#UnknownOperationException",
+        "message": format!("The operation {target} is not supported by localcloud"),
+    });
+    (
+        StatusCode::BAD_REQUEST,
+        [
+            ("content-type", "application/x-amz-json-1.0"),
+            ("x-amzn-errortype", "UnknownOperationException"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn not_found(path: &str) -> Response {
+    let body = json!({
+        "__type": "UnknownOperationException",
+        "message": format!("No service of localcloud answers {path}"),
+    });
+    (
+        StatusCode::NOT_FOUND,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn target(t: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-amz-target", HeaderValue::from_str(t).expect("header"));
+        h
+    }
+
+    #[test]
+    fn routes_by_target_and_path() {
+        assert_eq!(
+            route(&target("DynamoDB_20120810.GetItem"), "/", None),
+            Route::DynamoDb
+        );
+        assert_eq!(
+            route(&target("DynamoDBStreams_20120810.GetRecords"), "/", None),
+            Route::DynamoDb
+        );
+        assert_eq!(
+            route(&target("AWSStepFunctions.StartExecution"), "/", None),
+            Route::UnknownTarget("AWSStepFunctions.StartExecution".into())
+        );
+        let none = HeaderMap::new();
+        assert_eq!(
+            route(&none, "/2015-03-31/functions/f/invocations", None),
+            Route::Lambda
+        );
+        assert_eq!(
+            route(&none, "/2017-10-31/functions/f/concurrency", None),
+            Route::Lambda
+        );
+        assert_eq!(route(&none, "/bucket/key", None), Route::S3);
+        assert_eq!(route(&none, "/2018-06-01/runtime", None), Route::NotFound);
+    }
+}

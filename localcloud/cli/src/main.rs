@@ -1,0 +1,181 @@
+//! `localcloud`: runs this repository's SAM application on one machine, without Docker.
+//!
+//! # Layout
+//!
+//! - [`config`]: `localcloud.toml` (stack name, region, ports, state folder, parameter
+//!   overrides, seeds, account concurrency).
+//! - [`endpoint`]: the service endpoint, one port dispatching to DynamoDB, Lambda and S3.
+//! - [`build`]: `cargo build --release` of the function crates, Maven for the Java one, the JDK.
+//! - [`functions`]: template functions -> `localcloud_lambda::FunctionConfig`.
+//! - [`tables`]: template tables -> `CreateTable` properties for `localcloud_dynamodb`.
+//! - [`stack`]: starting everything in order, and stopping it.
+//! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
+//! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`.
+
+mod build;
+mod config;
+mod endpoint;
+mod functions;
+mod invoke;
+mod logs;
+mod stack;
+mod tables;
+mod up;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const AFTER_HELP: &str = "\
+Examples:
+  localcloud up                                   start everything on 127.0.0.1:4566
+  localcloud up --ephemeral --port 0              tables in memory, any free port
+  localcloud invoke ValidateOrderFunction -e events/validate-order/valid.json
+  aws lambda invoke --endpoint-url http://127.0.0.1:4566 \\
+      --function-name serverless-orders-ValidateOrderFunction --payload fileb://events/validate-order/valid.json out.json
+
+Settings are read from localcloud.toml in the project root (the local counterpart of samconfig.toml).";
+
+/// Runs the SAM application of this repository on one machine, without Docker or an AWS
+/// account: DynamoDB, Lambda (the real function binaries as processes) and S3 behind one
+/// endpoint, from the same template.yaml that `sam deploy` uses.
+#[derive(Parser, Debug)]
+#[command(name = "localcloud", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct Common {
+    /// The SAM template.
+    #[arg(long, short = 't', default_value = "template.yaml")]
+    template: PathBuf,
+    /// Template parameters, as `sam deploy` takes them: `Key=Value Key2=Value2` or
+    /// `ParameterKey=Key,ParameterValue=Value`; applied after localcloud.toml's [parameters].
+    #[arg(long, num_args = 1..)]
+    parameter_overrides: Vec<String>,
+    /// Do not run cargo or Maven: use the binaries and jar already built.
+    #[arg(long)]
+    no_build: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the tables, buckets and functions of the template behind one endpoint, print what
+    /// runs where, and stream the function logs until Ctrl-C.
+    #[command(
+        after_help = "Examples:\n  localcloud up\n  localcloud up --ephemeral --port 0 --no-build\n  localcloud up --parameter-overrides ChargeProvisionedConcurrency=0"
+    )]
+    Up {
+        #[command(flatten)]
+        common: Common,
+        /// Keep tables and buckets in memory (a scratch folder); nothing survives a restart.
+        #[arg(long)]
+        ephemeral: bool,
+        /// The service endpoint's port on 127.0.0.1 (0: any free port, printed at start).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Invoke one function once with an event file, as `sam local invoke` does: the response
+    /// on stdout, the log on stderr, a non-zero exit status when the function fails.
+    /// Goes through a running `localcloud up` when one answers, else starts the services for
+    /// this one call.
+    #[command(
+        after_help = "Examples:\n  localcloud invoke ValidateOrderFunction -e events/validate-order/valid.json\n  localcloud invoke ChargePaymentFunction -e events/charge-payment/charge.json --env-vars env.json\n\nenv.json: {\"ChargePaymentFunction\": {\"PAYMENTS_TABLE\": \"other\"}} or {\"Parameters\": {...}} for all functions."
+    )]
+    Invoke {
+        /// The function's logical id (ValidateOrderFunction) or name.
+        function: String,
+        /// The event: a JSON file, or `-` for standard input (default `{}`).
+        #[arg(long, short = 'e')]
+        event: Option<PathBuf>,
+        /// A JSON file overriding the functions' declared environment variables.
+        #[arg(long, short = 'n')]
+        env_vars: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack::Options> {
+    let overrides = localcloud_template::parse_override_args(&common.parameter_overrides)
+        .context("--parameter-overrides")?;
+    let template = if common.template.is_absolute() {
+        common.template.clone()
+    } else {
+        root.join(&common.template)
+    };
+    Ok(stack::Options {
+        root,
+        template,
+        overrides,
+        ephemeral: false,
+        port: 0,
+        build: !common.no_build,
+        log_to,
+        env_vars: None,
+    })
+}
+
+async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("current directory")?;
+    let root = stack::find_root(&cwd);
+    let config = config::Config::load(&root)?;
+    match cli.command {
+        Command::Up {
+            common,
+            ephemeral,
+            port,
+        } => {
+            let mut opts = options(&common, root, stack::LogTo::Stdout)?;
+            opts.ephemeral = ephemeral;
+            opts.port = port.unwrap_or(config.ports.endpoint);
+            up::run(&config, &opts, started).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Invoke {
+            function,
+            event,
+            env_vars,
+            common,
+        } => {
+            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            let args = invoke::Args {
+                function: &function,
+                event: event.as_deref(),
+                env_vars: env_vars.as_deref(),
+            };
+            let ok = invoke::run(&config, &opts, &args).await?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("localcloud: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli, started)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("localcloud: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Everything `up` and an in-process `invoke` start, in order: the template, the builds, the
+//! endpoint's listener, S3 buckets, DynamoDB tables and seeds, the Lambda service.
+
+use crate::build;
+use crate::config::Config;
+use crate::endpoint::Endpoint;
+use crate::functions::{self, Code};
+use crate::logs::TerminalSink;
+use crate::tables;
+use anyhow::{anyhow, Context, Result};
+use localcloud_dynamodb::{DynamoService, SeedOutcome, TableSpec};
+use localcloud_lambda::{FanoutSink, FileSink, FunctionConfig, LambdaService, ServiceSettings};
+use localcloud_template::{LoadOptions, Model, StackContext};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// Where function log lines are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTo {
+    /// `up`: the terminal's standard output.
+    Stdout,
+    /// `invoke`: standard error (the payload owns standard output).
+    Stderr,
+}
+
+/// How to start the stack.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project root (where `localcloud.toml` and the template's relative paths are).
+    pub root: PathBuf,
+    /// The template file.
+    pub template: PathBuf,
+    /// `--parameter-overrides`, applied after `localcloud.toml`'s `[parameters]`.
+    pub overrides: Vec<(String, String)>,
+    /// Tables in memory.
+    pub ephemeral: bool,
+    /// The endpoint port (0: any free port).
+    pub port: u16,
+    /// Run cargo and Maven first.
+    pub build: bool,
+    /// Where function logs go.
+    pub log_to: LogTo,
+    /// `invoke --env-vars`: overrides of the functions' declared variables.
+    pub env_vars: Option<crate::invoke::EnvVars>,
+}
+
+/// One function as the banner shows it.
+#[derive(Debug, Clone)]
+pub struct FunctionLine {
+    /// Logical id.
+    pub logical_id: String,
+    /// Function name.
+    pub name: String,
+    /// Runtime.
+    pub runtime: String,
+    /// Concurrency settings.
+    pub concurrency: String,
+}
+
+/// The running stack.
+pub struct Stack {
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint_url: String,
+    /// The resolved template.
+    pub model: Model,
+    /// DynamoDB.
+    pub dynamo: DynamoService,
+    /// Lambda.
+    pub lambda: LambdaService,
+    /// Where the tables are kept.
+    pub state_label: String,
+    /// (logical id, table name).
+    pub tables: Vec<(String, String)>,
+    /// The functions that run.
+    pub functions: Vec<FunctionLine>,
+    /// Functions that could not be started, with the reason (printed loudly).
+    pub skipped: Vec<String>,
+    /// One line per resource or property with no local effect.
+    pub not_emulated: Vec<String>,
+    /// Seed results.
+    pub seeds: Vec<String>,
+    /// The folder of the function log files.
+    pub log_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// Loads the template with the stack name, region and overrides.
+pub fn load_model(config: &Config, opts: &Options) -> Result<Model> {
+    let mut overrides = config.parameter_overrides()?;
+    overrides.extend(opts.overrides.iter().cloned());
+    let options = LoadOptions {
+        stack: StackContext::new(config.stack_name.clone(), config.region.clone()),
+        parameter_overrides: overrides,
+    };
+    Model::load(&opts.template, &options)
+        .with_context(|| format!("loading {}", opts.template.display()))
+}
+
+impl Stack {
+    /// Starts everything; the endpoint answers when this returns.
+    pub async fn start(config: &Config, opts: &Options) -> Result<Stack> {
+        let model = load_model(config, opts)?;
+        let root = opts.root.as_path();
+        let mut skipped = Vec::new();
+
+        // 1. What each function runs, building it first unless --no-build.
+        let codes: Vec<(usize, Result<Code, String>)> = model
+            .functions()
+            .enumerate()
+            .map(|(i, f)| (i, functions::code_of(f)))
+            .collect();
+        if opts.build {
+            let mut crates: Vec<String> = codes
+                .iter()
+                .filter_map(|(_, c)| match c {
+                    Ok(Code::Rust { crate_name }) => Some(crate_name.clone()),
+                    _ => None,
+                })
+                .collect();
+            crates.sort();
+            crates.dedup();
+            let root_owned = root.to_path_buf();
+            tokio::task::spawn_blocking(move || build::cargo_build(&root_owned, &crates))
+                .await
+                .context("build task")??;
+        }
+        let jdk = build::find_jdk();
+        let mut configs: Vec<FunctionConfig> = Vec::new();
+        let mut lines = Vec::new();
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (f, (_, code)) in model.functions().zip(codes) {
+            let command = match code {
+                Err(why) => {
+                    skipped.push(format!("{}: {why}", f.logical_id));
+                    continue;
+                }
+                Ok(Code::Rust { crate_name }) => {
+                    let bin = functions::rust_binary(root, &crate_name);
+                    if !bin.is_file() {
+                        skipped.push(format!(
+                            "{}: {} is missing (run without --no-build to build it)",
+                            f.logical_id,
+                            bin.display()
+                        ));
+                        continue;
+                    }
+                    (vec![bin.to_string_lossy().into_owned()], None)
+                }
+                Ok(Code::Java { project }) => {
+                    let Some(jdk) = &jdk else {
+                        skipped.push(format!(
+                            "{}: runtime {} needs a JDK 21 or newer ($JAVA_HOME or /usr/lib/jvm), none found",
+                            f.logical_id, f.runtime
+                        ));
+                        continue;
+                    };
+                    if opts.build {
+                        if let Err(e) = build::maven_package(root, &project, jdk) {
+                            skipped.push(format!("{}: {e:#}", f.logical_id));
+                            continue;
+                        }
+                    }
+                    let Some(jar) = build::local_jar(&project) else {
+                        skipped.push(format!(
+                            "{}: no *-local.jar under {}/target (run without --no-build to build it with Maven)",
+                            f.logical_id,
+                            project.display()
+                        ));
+                        continue;
+                    };
+                    let handler = f.handler.clone().unwrap_or_default();
+                    (
+                        functions::java_command(jdk, &jar, &handler),
+                        Some(project.clone()),
+                    )
+                }
+            };
+            let mut c = functions::config(f, command.0, command.1);
+            if let Some(vars) = &opts.env_vars {
+                crate::invoke::apply_env_vars(&mut c.environment, vars, &f.logical_id, &c.name);
+            }
+            lines.push(FunctionLine {
+                logical_id: f.logical_id.clone(),
+                name: c.name.clone(),
+                runtime: c.runtime.clone(),
+                concurrency: functions::concurrency_text(&c),
+            });
+            names.insert(c.name.clone(), f.logical_id.clone());
+            configs.push(c);
+        }
+
+        // 2. The listener first: its address is every function's AWS_ENDPOINT_URL.
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on 127.0.0.1:{} (is another localcloud running? use --port)",
+                    opts.port
+                )
+            })?;
+        let addr = listener.local_addr().context("listener address")?;
+        let endpoint_url = format!("http://{addr}");
+
+        // 3. S3 and DynamoDB.
+        let state_dir = root.join(&config.state_dir);
+        let scratch = if opts.ephemeral {
+            Some(tempfile::tempdir().context("creating a scratch folder for --ephemeral")?)
+        } else {
+            None
+        };
+        let s3_root = match &scratch {
+            Some(t) => t.path().join("s3"),
+            None => state_dir.join("s3"),
+        };
+        let s3 = localcloud_s3::Store::open(&s3_root)
+            .map_err(|e| anyhow!("opening the S3 store {}: {e}", s3_root.display()))?;
+        for r in &model.resources {
+            if let localcloud_template::Resource::Bucket(b) = r {
+                s3.ensure_bucket(&b.bucket_name)
+                    .map_err(|e| anyhow!("bucket {} ({}): {e}", b.logical_id, b.bucket_name))?;
+            }
+        }
+        let mut specs = Vec::new();
+        let mut not_emulated: Vec<String> = model
+            .not_emulated
+            .iter()
+            .map(|n| format!("{} ({}): {}", n.logical_id, n.resource_type, n.reason))
+            .collect();
+        for t in model.tables() {
+            let spec = TableSpec::from_cfn(&t.logical_id, &tables::properties(t), &t.table_name)
+                .map_err(|e| anyhow!("{e}"))?;
+            for p in &spec.not_emulated {
+                not_emulated.push(format!("{}.{p}: no local effect", t.logical_id));
+            }
+            specs.push(spec);
+        }
+        for f in model.functions() {
+            if f.snap_start {
+                not_emulated.push(format!(
+                    "{}.SnapStart: no snapshots locally, the function always starts cold",
+                    f.logical_id
+                ));
+            }
+        }
+        let settings = localcloud_dynamodb::Settings {
+            state_dir: (!opts.ephemeral).then(|| state_dir.clone()),
+            ..Default::default()
+        };
+        let dynamo = DynamoService::start(settings, &specs, s3.clone())
+            .await
+            .map_err(|e| anyhow!("starting DynamoDB: {e}"))?;
+        let mut seeds = Vec::new();
+        for seed in &config.seed {
+            let table = model
+                .tables()
+                .find(|t| t.logical_id == seed.table || t.table_name == seed.table)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "localcloud.toml: key `seed.table`: no table {} in the template",
+                        seed.table
+                    )
+                })?;
+            let file = root.join(&seed.file);
+            let outcome = dynamo
+                .load_seed(&file, &table.table_name)
+                .map_err(|e| anyhow!("seed {}: {e}", file.display()))?;
+            seeds.push(match outcome {
+                SeedOutcome::Loaded(n) => {
+                    format!(
+                        "{}: {n} items into {}",
+                        seed.file.display(),
+                        table.table_name
+                    )
+                }
+                SeedOutcome::AlreadyLoaded => format!(
+                    "{}: already loaded into {}",
+                    seed.file.display(),
+                    table.table_name
+                ),
+            });
+        }
+
+        // 4. Lambda.
+        let log_dir = state_dir.join("logs");
+        let files =
+            FileSink::new(&log_dir).with_context(|| format!("creating {}", log_dir.display()))?;
+        let sink = FanoutSink(vec![
+            Arc::new(files),
+            Arc::new(TerminalSink::new(names, opts.log_to)),
+        ]);
+        let mut settings = ServiceSettings::new(Arc::new(sink));
+        settings.account_concurrency = config.account_concurrency;
+        settings.unreserved_minimum = settings.unreserved_minimum.min(config.account_concurrency);
+        settings.region = config.region.clone();
+        settings.endpoint_url = Some(endpoint_url.clone());
+        let lambda = LambdaService::new(configs, settings).map_err(|e| anyhow!("{e}"))?;
+
+        // 5. Serve.
+        let endpoint = Endpoint::new(dynamo.clone(), &lambda, s3);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = endpoint.router();
+        let server = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                eprintln!("localcloud: the service endpoint stopped: {e}");
+            }
+        });
+
+        Ok(Stack {
+            endpoint_url,
+            state_label: dynamo.state_label().to_owned(),
+            tables: model
+                .tables()
+                .map(|t| (t.logical_id.clone(), t.table_name.clone()))
+                .collect(),
+            functions: lines,
+            skipped,
+            not_emulated,
+            seeds,
+            log_dir,
+            model,
+            dynamo,
+            lambda,
+            stop: Some(stop),
+            server: Some(server),
+            _scratch: scratch,
+        })
+    }
+
+    /// The function name of a logical id or name.
+    pub fn function_name(&self, id_or_name: &str) -> Option<String> {
+        self.functions
+            .iter()
+            .find(|f| f.logical_id == id_or_name || f.name == id_or_name)
+            .map(|f| f.name.clone())
+    }
+
+    /// Stops the environments (no child process remains), the endpoint and DynamoDB.
+    pub async fn shutdown(mut self) {
+        self.lambda.shutdown().await;
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let stopping = tokio::time::timeout(std::time::Duration::from_secs(2), server);
+            if stopping.await.is_err() {
+                eprintln!("localcloud: requests still open after 2 s; stopping anyway");
+            }
+        }
+        self.dynamo.shutdown().await;
+    }
+}
+
+/// The project root: the folder of `localcloud.toml` (or `template.yaml`) at or above `start`.
+pub fn find_root(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|d| d.join(crate::config::FILE_NAME).is_file() || d.join("template.yaml").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| start.to_path_buf())
+}

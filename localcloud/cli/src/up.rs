@@ -1,0 +1,84 @@
+//! `localcloud up`: start everything, print what runs and where, wait for Ctrl-C.
+
+use crate::config::Config;
+use crate::stack::{Options, Stack};
+use anyhow::{anyhow, Result};
+use std::time::Instant;
+
+/// Runs until SIGINT or SIGTERM.
+pub async fn run(config: &Config, opts: &Options, started: Instant) -> Result<()> {
+    let stack = Stack::start(config, opts).await?;
+    if let Err(e) = stack.lambda.start().await {
+        stack.shutdown().await;
+        return Err(anyhow!("starting provisioned environments: {e}"));
+    }
+    print_banner(&stack, started);
+    wait_for_signal().await?;
+    println!("localcloud: stopping (environments, endpoint, DynamoDB)...");
+    stack.shutdown().await;
+    println!("localcloud: stopped");
+    Ok(())
+}
+
+fn print_banner(stack: &Stack, started: Instant) {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "localcloud: stack {} ({}) from {}\n\n",
+        stack.model.stack.stack_name,
+        stack.model.stack.region,
+        stack.model.path.display()
+    ));
+    out.push_str(&format!(
+        "Endpoint: {}   (DynamoDB, Lambda, S3; AWS_ENDPOINT_URL={})\n\n",
+        stack.endpoint_url, stack.endpoint_url
+    ));
+    out.push_str(&format!("Tables (state: {}):\n", stack.state_label));
+    for (id, name) in &stack.tables {
+        out.push_str(&format!("  {id} -> {name}\n"));
+    }
+    for s in &stack.seeds {
+        out.push_str(&format!("  seed {s}\n"));
+    }
+    out.push_str("\nFunctions:\n");
+    for f in &stack.functions {
+        out.push_str(&format!(
+            "  {} -> {} ({}, {})\n",
+            f.logical_id, f.name, f.runtime, f.concurrency
+        ));
+    }
+    for s in &stack.skipped {
+        out.push_str(&format!("  !! NOT STARTED: {s}\n"));
+    }
+    out.push_str(&format!(
+        "\nLogs: printed below with a [FunctionLogicalId] prefix, and kept in {}/<function>.log\n",
+        stack.log_dir.display()
+    ));
+    if !stack.not_emulated.is_empty() {
+        out.push_str("\nNot emulated:\n");
+        for n in &stack.not_emulated {
+            out.push_str(&format!("  not emulated: {n}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "\nReady in {} ms. Press Ctrl-C to stop.\n",
+        started.elapsed().as_millis()
+    ));
+    print!("{out}");
+    if !stack.skipped.is_empty() {
+        eprintln!(
+            "localcloud: WARNING: {} function(s) not started, see `NOT STARTED` above",
+            stack.skipped.len()
+        );
+    }
+}
+
+async fn wait_for_signal() -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}
