@@ -9,6 +9,7 @@
 //! - [`tokens`]: ID/access token minting with Cognito's claim sets; refresh tokens.
 //! - [`service`]: [`UserPool`], the running pool (state, clock, code sink) and shared operations.
 //! - [`api`]: the `cognito-idp` JSON 1.1 API (`X-Amz-Target`), one file per group of operations.
+//! - [`hosted_ui`]: the hosted UI (`/login`, `/signup`, `/confirm`) and OAuth 2.0 endpoints.
 //! - [`wellknown`]: `/{poolId}/.well-known/jwks.json` and `openid-configuration`.
 //! - [`authorizer`]: the API Gateway `COGNITO_USER_POOLS` verifier.
 //! - [`error`]: [`CognitoError`], one variant per AWS error code.
@@ -16,6 +17,7 @@
 pub mod api;
 pub mod authorizer;
 pub mod error;
+pub mod hosted_ui;
 pub mod keys;
 pub mod password;
 pub mod pool;

@@ -212,36 +212,18 @@ impl UserPool {
     ) -> Result<Value, CognitoError> {
         let now = self.now();
         self.write(|state| {
-            let key = self
-                .find_key(state, username)
-                .ok_or_else(CognitoError::bad_credentials)?;
-            let user = state
-                .users
-                .get(&key)
-                .ok_or_else(CognitoError::bad_credentials)?
-                .clone();
-            if !crate::password::verify(&user, password) {
-                return Err(CognitoError::bad_credentials());
-            }
-            match user.status {
-                UserStatus::UNCONFIRMED => {
-                    return Err(CognitoError::UserNotConfirmedException(
-                        "User is not confirmed.".into(),
-                    ))
-                }
-                UserStatus::FORCE_CHANGE_PASSWORD => {
-                    return Ok(serde_json::json!({
-                        "ChallengeName": "NEW_PASSWORD_REQUIRED",
-                        "ChallengeParameters": {
-                            "USER_ID_FOR_SRP": user.username,
-                            "requiredAttributes": "[]",
-                            "userAttributes": serde_json::to_string(&user.attributes)
-                                .unwrap_or_default(),
-                        },
-                        "Session": format!("session-{}", user.sub),
-                    }));
-                }
-                UserStatus::CONFIRMED => {}
+            let (key, user) = self.authenticate(state, username, password)?;
+            if user.status == UserStatus::FORCE_CHANGE_PASSWORD {
+                return Ok(serde_json::json!({
+                    "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                    "ChallengeParameters": {
+                        "USER_ID_FOR_SRP": user.username,
+                        "requiredAttributes": "[]",
+                        "userAttributes": serde_json::to_string(&user.attributes)
+                            .unwrap_or_default(),
+                    },
+                    "Session": format!("session-{}", user.sub),
+                }));
             }
             let tokens = self.issue(
                 state,
@@ -258,6 +240,32 @@ impl UserPool {
                 "ChallengeParameters": {},
             }))
         })
+    }
+
+    /// Checks a password: unknown users and wrong passwords answer alike; unconfirmed users get
+    /// `UserNotConfirmedException`. Returns the storage key and the user.
+    pub(crate) fn authenticate(
+        &self,
+        state: &State,
+        username: &str,
+        password: &str,
+    ) -> Result<(String, User), CognitoError> {
+        let key = self
+            .find_key(state, username)
+            .ok_or_else(CognitoError::bad_credentials)?;
+        let user = state
+            .users
+            .get(&key)
+            .ok_or_else(CognitoError::bad_credentials)?;
+        if !crate::password::verify(user, password) {
+            return Err(CognitoError::bad_credentials());
+        }
+        if user.status == UserStatus::UNCONFIRMED {
+            return Err(CognitoError::UserNotConfirmedException(
+                "User is not confirmed.".into(),
+            ));
+        }
+        Ok((key, user.clone()))
     }
 
     /// Mints tokens; a refresh token is created and recorded unless `refresh_of` names the

@@ -98,6 +98,28 @@ pub struct State {
     pub refresh_tokens: BTreeMap<String, RefreshRecord>,
     /// `origin_jti`s revoked by GlobalSignOut/RevokeToken: their access tokens stop working.
     pub revoked_origins: BTreeSet<String>,
+    /// Outstanding hosted-UI authorization codes.
+    #[serde(default)]
+    pub auth_codes: BTreeMap<String, AuthCode>,
+}
+
+/// An authorization code of the hosted UI's code flow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthCode {
+    /// The user's storage key.
+    pub user_key: String,
+    /// The client the code was issued to.
+    pub client_id: String,
+    /// The `redirect_uri` of the authorize request (must match at the token endpoint).
+    pub redirect_uri: String,
+    /// Granted scopes, space separated.
+    pub scope: String,
+    /// PKCE S256 challenge, if any.
+    pub code_challenge: Option<String>,
+    /// Sign-in time.
+    pub auth_time: u64,
+    /// Epoch seconds (AWS: 5 minutes).
+    pub expires: u64,
 }
 
 /// Where the state lives.

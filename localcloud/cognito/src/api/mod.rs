@@ -3,7 +3,7 @@
 
 mod admin;
 mod auth;
-mod signup;
+pub(crate) mod signup;
 
 use std::sync::Arc;
 

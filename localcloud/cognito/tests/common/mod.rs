@@ -34,6 +34,7 @@ pub fn template() -> PoolTemplate {
                 "AllowedOAuthFlows": ["code"],
                 "AllowedOAuthScopes": ["openid", "email", "profile"],
                 "CallbackURLs": ["http://localhost:8080/callback"],
+                "LogoutURLs": ["http://localhost:8080/callback"],
                 "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
                 "PreventUserExistenceErrors": "ENABLED",
                 "EnableTokenRevocation": true
@@ -75,7 +76,8 @@ impl Harness {
         let api = CognitoApi::new(vec![pool.clone()]);
         let app = api
             .router()
-            .merge(localcloud_cognito::wellknown::router(vec![pool.clone()]));
+            .merge(localcloud_cognito::wellknown::router(vec![pool.clone()]))
+            .merge(localcloud_cognito::hosted_ui::router(pool.clone()));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
             addr,
@@ -143,6 +145,42 @@ impl Harness {
         )
         .await
     }
+}
+
+/// A raw request returning status, Location header and body text.
+pub async fn raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    form: Option<&str>,
+    bearer: Option<&str>,
+) -> (u16, Option<String>, String) {
+    let mut b = hyper::Request::builder()
+        .method(method)
+        .uri(format!("http://{addr}{path}"));
+    if form.is_some() {
+        b = b.header("content-type", "application/x-www-form-urlencoded");
+    }
+    if let Some(t) = bearer {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    let req = b
+        .body(Full::new(Bytes::from(form.unwrap_or("").to_string())))
+        .unwrap();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http();
+    let resp = client.request(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 pub async fn send(req: hyper::Request<Full<Bytes>>) -> (u16, Value) {
