@@ -99,11 +99,13 @@ impl Verifier {
 
     /// Trusts a local pool.
     pub fn add_pool(&mut self, pool: &UserPool) -> &mut Self {
-        self.keys.push((
-            pool.issuer().to_string(),
-            pool.key.kid.clone(),
-            pool.key.decoding.clone(),
-        ));
+        for key in [&pool.key, &pool.access_key] {
+            self.keys.push((
+                pool.issuer().to_string(),
+                key.kid.clone(),
+                key.decoding.clone(),
+            ));
+        }
         self
     }
 

@@ -78,10 +78,10 @@ impl SigningKey {
         })
     }
 
-    /// The JWKS document (`{"keys": [...]}`) in Cognito's shape.
-    pub fn jwks(&self) -> serde_json::Value {
-        serde_json::json!({"keys": [{
+    /// This key as a JWKS `keys` entry in Cognito's shape.
+    pub fn jwk_list(&self) -> Vec<serde_json::Value> {
+        vec![serde_json::json!({
             "alg": "RS256", "e": self.e, "kid": self.kid, "kty": "RSA", "n": self.n, "use": "sig"
-        }]})
+        })]
     }
 }

@@ -70,8 +70,10 @@ pub fn system_now() -> u64 {
 pub struct UserPool {
     /// Configuration from the template.
     pub config: PoolConfig,
-    /// The signing key.
+    /// The ID token signing key.
     pub key: SigningKey,
+    /// The access token signing key (a different `kid`, as in Cognito).
+    pub access_key: SigningKey,
     issuer: String,
     state: Mutex<State>,
     store: Store,
@@ -94,7 +96,7 @@ impl UserPool {
             opts.state_dir.clone(),
             &format!("{}.json", template.logical_id),
         );
-        let (state, fresh) = match store.load()? {
+        let (mut state, mut fresh) = match store.load()? {
             Some(s) => (s, false),
             None => {
                 let key = SigningKey::generate()?;
@@ -106,10 +108,15 @@ impl UserPool {
                 (state, true)
             }
         };
+        if state.access_key_pem.is_empty() {
+            state.access_key_pem = SigningKey::generate()?.pem;
+            fresh = true;
+        }
         if fresh {
             store.save(&state)?;
         }
         let key = SigningKey::from_pem(&state.key_pem)?;
+        let access_key = SigningKey::from_pem(&state.access_key_pem)?;
         let config = PoolConfig::from_template(template, &opts.region, &state.seed);
         let issuer = format!(
             "{}/{}",
@@ -119,12 +126,20 @@ impl UserPool {
         Ok(Self {
             config,
             key,
+            access_key,
             issuer,
             state: Mutex::new(state),
             store,
             clock: opts.clock,
             code_sink: opts.code_sink,
         })
+    }
+
+    /// The JWKS document with both signing keys.
+    pub fn jwks(&self) -> Value {
+        let mut keys = self.key.jwk_list();
+        keys.extend(self.access_key.jwk_list());
+        serde_json::json!({"keys": keys})
     }
 
     /// `iss` of this pool's tokens.
@@ -303,6 +318,7 @@ impl UserPool {
         };
         Mint {
             key: &self.key,
+            access_key: &self.access_key,
             issuer: &self.issuer,
             client,
             user,
@@ -364,9 +380,12 @@ impl UserPool {
         v.validate_aud = false;
         v.required_spec_claims.clear();
         v.set_issuer(&[&self.issuer]);
-        let data =
-            jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &self.key.decoding, &v)
-                .map_err(|_| invalid())?;
+        let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(
+            token,
+            &self.access_key.decoding,
+            &v,
+        )
+        .map_err(|_| invalid())?;
         let c = data.claims;
         let exp = c.get("exp").and_then(Value::as_u64).unwrap_or(0);
         if exp <= self.now() {

@@ -90,8 +90,11 @@ pub struct RefreshRecord {
 pub struct State {
     /// Random seed from which the pool and client ids derive.
     pub seed: String,
-    /// PKCS#8 PEM of the signing key.
+    /// PKCS#8 PEM of the ID token signing key.
     pub key_pem: String,
+    /// PKCS#8 PEM of the access token signing key (Cognito signs the two with different keys).
+    #[serde(default)]
+    pub access_key_pem: String,
     /// Users by storage key (lowercased when the pool is case-insensitive).
     pub users: BTreeMap<String, User>,
     /// Live refresh tokens.

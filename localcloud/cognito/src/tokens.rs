@@ -43,8 +43,10 @@ impl TokenSet {
 
 /// Inputs of one minting.
 pub struct Mint<'a> {
-    /// Signing key.
+    /// ID token signing key.
     pub key: &'a SigningKey,
+    /// Access token signing key.
+    pub access_key: &'a SigningKey,
     /// `iss`.
     pub issuer: &'a str,
     /// The app client.
@@ -102,6 +104,7 @@ impl Mint<'_> {
         access.insert("token_use".into(), json!("access"));
         access.insert("scope".into(), json!(self.scope));
         access.insert("username".into(), json!(self.user.username));
+        access.insert("version".into(), json!(2));
         access.insert("exp".into(), json!(self.now + self.client.access_validity));
         access.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
         for (k, v) in common {
@@ -110,7 +113,7 @@ impl Mint<'_> {
         }
         Ok(TokenSet {
             id_token: sign(self.key, &Value::Object(id))?,
-            access_token: sign(self.key, &Value::Object(access))?,
+            access_token: sign(self.access_key, &Value::Object(access))?,
             refresh_token,
             expires_in: self.client.access_validity,
         })

@@ -36,7 +36,7 @@ fn not_found() -> Response {
 
 async fn jwks(State(pools): State<Pools>, Path(id): Path<String>) -> Response {
     match find(&pools, &id) {
-        Some(p) => json_response(&p.key.jwks()),
+        Some(p) => json_response(&p.jwks()),
         None => not_found(),
     }
 }

@@ -32,6 +32,11 @@ async fn sign_up_confirm_sign_in_get_user_sign_out() {
         .await;
     assert_eq!(s, 200);
     let jwks: JwkSet = serde_json::from_value(jwks).unwrap();
+    // Cognito signs ID and access tokens with different keys; both are published.
+    assert_eq!(jwks.keys.len(), 2);
+    let kid_of = |t: &str| jsonwebtoken::decode_header(t).unwrap().kid.unwrap();
+    assert_ne!(kid_of(id), kid_of(access));
+    assert!(jwks.find(&kid_of(id)).is_some() && jwks.find(&kid_of(access)).is_some());
     let mut verifier = Verifier::new();
     verifier.add_jwks(h.pool.issuer(), &jwks);
     let cfg = AuthorizerConfig {
@@ -61,6 +66,7 @@ async fn sign_up_confirm_sign_in_get_user_sign_out() {
     assert_eq!(ac["client_id"], h.client_id);
     assert_eq!(ac["username"], "Alice");
     assert_eq!(ac["scope"], "aws.cognito.signin.user.admin");
+    assert_eq!(ac["version"], "2");
     assert_eq!(ac["origin_jti"], claims["origin_jti"]);
 
     let (s, v) = h
@@ -364,7 +370,7 @@ async fn revoke_token_stops_refresh() {
 #[tokio::test]
 async fn state_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let (pool_id, client_id, kid, id_token) = {
+    let (pool_id, client_id, kid, access_kid, id_token) = {
         let h = Harness::start(Some(dir.path().to_path_buf())).await;
         h.sign_up_confirmed("grace", PW).await;
         let (_, v) = h.sign_in("grace", PW).await;
@@ -372,6 +378,7 @@ async fn state_survives_a_restart() {
             h.pool_id.clone(),
             h.client_id.clone(),
             h.pool.key.kid.clone(),
+            h.pool.access_key.kid.clone(),
             v["AuthenticationResult"]["IdToken"]
                 .as_str()
                 .unwrap()
@@ -383,6 +390,7 @@ async fn state_survives_a_restart() {
     assert!(h.pool_id.starts_with("us-east-1_") && h.pool_id.len() == "us-east-1_".len() + 9);
     assert_eq!(h.client_id, client_id);
     assert_eq!(h.pool.key.kid, kid);
+    assert_eq!(h.pool.access_key.kid, access_kid);
     let (s, v) = h.sign_in("grace", PW).await;
     assert_eq!(s, 200, "{v}");
     // A token from before the restart still verifies against the (same) key.
@@ -390,7 +398,7 @@ async fn state_survives_a_restart() {
     verifier.add_pool(&h.pool);
     let old_iss = localcloud_cognito::authorizer::unverified_claim(&id_token, "iss").unwrap();
     let mut v2 = Verifier::new();
-    let jwks: JwkSet = serde_json::from_value(h.pool.key.jwks()).unwrap();
+    let jwks: JwkSet = serde_json::from_value(h.pool.jwks()).unwrap();
     v2.add_jwks(&old_iss, &jwks);
     let cfg = AuthorizerConfig {
         issuers: vec![old_iss],
