@@ -238,7 +238,30 @@ impl Stack {
             }
             specs.push(spec);
         }
+        for r in &model.resources {
+            use localcloud_template::Resource as R;
+            let what = match r {
+                R::Api(_) => "AWS::Serverless::Api",
+                R::StateMachine(_) => "AWS::Serverless::StateMachine",
+                R::UserPool(_) => "AWS::Cognito::UserPool",
+                R::UserPoolClient(_) => "AWS::Cognito::UserPoolClient",
+                R::UserPoolDomain(_) => "AWS::Cognito::UserPoolDomain",
+                R::Queue(_) => "AWS::SQS::Queue",
+                R::CloudFrontFunction(_) => "AWS::CloudFront::Function",
+                R::Function(_) | R::Table(_) | R::Bucket(_) => continue,
+            };
+            not_emulated.push(format!(
+                "{} ({what}): not served by this localcloud yet",
+                r.logical_id()
+            ));
+        }
         for f in model.functions() {
+            for name in f.events.keys() {
+                not_emulated.push(format!(
+                    "{}.Events.{name}: event sources are not wired yet (invoke the function directly)",
+                    f.logical_id
+                ));
+            }
             if f.snap_start {
                 not_emulated.push(format!(
                     "{}.SnapStart: no snapshots locally, the function always starts cold",

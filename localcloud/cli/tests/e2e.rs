@@ -1,0 +1,545 @@
+//! End to end: the real `localcloud` binary on the repository's template, driven like a user
+//! would (the Rust SDK, the AWS CLI, `localcloud invoke`, Ctrl-C).
+//!
+//! The functions are built by `localcloud up` itself (cargo, release) into the target folder
+//! this test runs from, so `cargo test --workspace` shares one build.
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+/// The target folder cargo uses for this test: `<target>/debug/deps/<test binary>`.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    exe.ancestors().nth(3).expect("target dir").to_path_buf()
+}
+
+fn localcloud() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localcloud"));
+    cmd.env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
+fn aws_cli() -> PathBuf {
+    let venv = repo().join(".venv/bin/aws");
+    if venv.is_file() {
+        return venv;
+    }
+    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+        if dir.join("aws").is_file() {
+            return dir.join("aws");
+        }
+    }
+    let shim = PathBuf::from("/root/.pyenv/shims/aws");
+    assert!(shim.is_file(), "the AWS CLI (aws) is needed by this test");
+    shim
+}
+
+struct Up {
+    child: Child,
+    endpoint: String,
+    banner: Vec<String>,
+    lines: mpsc::Receiver<String>,
+}
+
+/// Starts `localcloud up --ephemeral --port 0` and waits for its Ready line.
+fn start_up() -> Up {
+    let mut child = localcloud()
+        .args(["up", "--ephemeral", "--port", "0"])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn localcloud up");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut banner = Vec::new();
+    // The first run compiles every function in release mode: allow for a slow machine.
+    let deadline = std::time::Instant::now() + Duration::from_secs(1500);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let ready = line.starts_with("Ready in ");
+                banner.push(line);
+                if ready {
+                    break;
+                }
+            }
+            Err(e) => {
+                let _ = child.kill();
+                panic!("no Ready line ({e}); output so far:\n{}", banner.join("\n"));
+            }
+        }
+    }
+    let endpoint = banner
+        .iter()
+        .find_map(|l| l.strip_prefix("Endpoint: "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("Endpoint line")
+        .to_owned();
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+    Up {
+        child,
+        endpoint,
+        banner,
+        lines: rx,
+    }
+}
+
+impl Up {
+    /// `(logical id, name)` of the functions listed as running.
+    fn functions(&self) -> Vec<(String, String)> {
+        let start = self
+            .banner
+            .iter()
+            .position(|l| l == "Functions:")
+            .expect("Functions:");
+        self.banner[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  ") && l.contains(" -> "))
+            .map(|l| {
+                let (id, rest) = l.trim().split_once(" -> ").expect("id -> name");
+                let name = rest.split(' ').next().expect("name");
+                (id.to_owned(), name.to_owned())
+            })
+            .collect()
+    }
+
+    fn tables(&self) -> Vec<String> {
+        let start = self
+            .banner
+            .iter()
+            .position(|l| l.starts_with("Tables"))
+            .expect("Tables:");
+        self.banner[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  ") && l.contains(" -> "))
+            .map(|l| l.split(" -> ").nth(1).expect("name").trim().to_owned())
+            .collect()
+    }
+
+    fn aws(&self, args: &[&str]) -> Output {
+        Command::new(aws_cli())
+            .args(args)
+            .args(["--endpoint-url", &self.endpoint, "--output", "json"])
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run aws")
+    }
+
+    /// `aws lambda invoke`; returns (CLI JSON answer, payload written).
+    fn invoke(&self, function: &str, event: &Path, out: &Path) -> (Value, Value) {
+        let payload = format!("fileb://{}", event.display());
+        let o = self.aws(&[
+            "lambda",
+            "invoke",
+            "--function-name",
+            function,
+            "--payload",
+            &payload,
+            &out.display().to_string(),
+        ]);
+        assert!(
+            o.status.success(),
+            "aws lambda invoke {function}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let answer: Value = serde_json::from_slice(&o.stdout).expect("invoke answer JSON");
+        let written = std::fs::read(out).expect("payload file");
+        let payload: Value = serde_json::from_slice(&written).expect("payload JSON");
+        (answer, payload)
+    }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|s| s.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            let state = s
+                .rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().next().map(str::to_owned));
+            state.as_deref() != Some("Z")
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn up_serves_the_template_and_stops_cleanly() {
+    let mut up = start_up();
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let events = repo().join("events");
+
+    // The banner: tables, functions, not-emulated lines, how to stop.
+    let tables = up.tables();
+    assert_eq!(tables.len(), 4, "{:?}", up.banner);
+    let functions = up.functions();
+    let name = |id: &str| -> String {
+        functions
+            .iter()
+            .find(|(l, _)| l == id)
+            .unwrap_or_else(|| panic!("{id} not running: {:?}", up.banner))
+            .1
+            .clone()
+    };
+    assert!(up.banner.iter().any(|l| l.contains("not emulated: ")));
+    assert!(up.banner.iter().any(|l| l.contains("Ctrl-C")));
+
+    // DynamoDB through the Rust SDK: every template table, write then read.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let conf = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&up.endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .build();
+        let client = aws_sdk_dynamodb::Client::from_conf(conf);
+        let keys = [
+            ("-profiles", "userId"),
+            ("-orders", "orderId"),
+            ("-inventory", "sku"),
+            ("-payments", "orderId"),
+        ];
+        for table in &tables {
+            let key = keys
+                .iter()
+                .find(|(suffix, _)| table.ends_with(suffix))
+                .map(|(_, k)| *k)
+                .unwrap_or_else(|| panic!("unexpected table {table}"));
+            client
+                .put_item()
+                .table_name(table)
+                .item(key, AttributeValue::S("E2E-1".into()))
+                .item("note", AttributeValue::S(format!("written to {table}")))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("PutItem {table}: {e:?}"));
+            let got = client
+                .get_item()
+                .table_name(table)
+                .key(key, AttributeValue::S("E2E-1".into()))
+                .consistent_read(true)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GetItem {table}: {e:?}"));
+            let item = got.item.unwrap_or_else(|| panic!("{table}: item missing"));
+            assert_eq!(
+                item.get("note"),
+                Some(&AttributeValue::S(format!("written to {table}")))
+            );
+        }
+        // The seed was loaded at first start.
+        let inventory = tables
+            .iter()
+            .find(|t| t.ends_with("-inventory"))
+            .expect("inventory");
+        let seeded = client
+            .get_item()
+            .table_name(inventory)
+            .key("sku", AttributeValue::S("A-1".into()))
+            .send()
+            .await
+            .expect("GetItem A-1");
+        assert!(seeded.item.is_some(), "data/inventory.json was not loaded");
+    });
+
+    // aws lambda invoke: every Rust function with its sample.
+    let out = scratch.path().join("out.json");
+    let (answer, payload) = up.invoke(
+        &name("ValidateOrderFunction"),
+        &events.join("validate-order/valid.json"),
+        &out,
+    );
+    assert_eq!(answer["StatusCode"], 200);
+    assert!(answer.get("FunctionError").is_none(), "{payload}");
+    assert!(payload.get("lineCount").is_some(), "{payload}");
+
+    let (answer, payload) = up.invoke(
+        &name("ValidateOrderFunction"),
+        &events.join("validate-order/invalid-bad-qty.json"),
+        &out,
+    );
+    assert_eq!(answer["FunctionError"], "Unhandled");
+    assert_eq!(payload["errorType"], "OrderInvalid");
+
+    let (answer, payload) = up.invoke(
+        &name("ChargePaymentFunction"),
+        &events.join("charge-payment/ok.json"),
+        &out,
+    );
+    assert!(answer.get("FunctionError").is_none(), "{payload}");
+    assert_eq!(payload["status"], "CHARGED");
+    let (_, payload) = up.invoke(
+        &name("ChargePaymentFunction"),
+        &events.join("charge-payment/declined.json"),
+        &out,
+    );
+    assert_eq!(payload["errorType"], "PaymentDeclined");
+
+    for (id, event) in [
+        ("ReserveInventoryFunction", "reserve-inventory/ok.json"),
+        ("ConfirmOrderFunction", "confirm-order/ok.json"),
+    ] {
+        // These act on an order the workflow would have written first: the answer is the
+        // function's own (a result or a business errorType), never a platform error.
+        let (answer, payload) = up.invoke(&name(id), &events.join(event), &out);
+        assert_eq!(answer["StatusCode"], 200, "{id}");
+        if answer.get("FunctionError").is_some() {
+            let t = payload["errorType"].as_str().unwrap_or_default();
+            assert!(
+                !t.starts_with("Runtime.") && !t.starts_with("Sandbox."),
+                "{id}: {payload}"
+            );
+        }
+    }
+    for (id, event) in [
+        (
+            "ProfileWelcomeFunction",
+            "profile-welcome/insert-and-modify.json",
+        ),
+        (
+            "OrdersCleanupFunction",
+            "orders-cleanup/scheduled-event.json",
+        ),
+    ] {
+        let (answer, payload) = up.invoke(&name(id), &events.join(event), &out);
+        assert!(answer.get("FunctionError").is_none(), "{id}: {payload}");
+    }
+    if functions
+        .iter()
+        .any(|(id, _)| id == "ChargePaymentJavaFunction")
+    {
+        let (answer, payload) = up.invoke(
+            &name("ChargePaymentJavaFunction"),
+            &events.join("charge-payment-java/ok.json"),
+            &out,
+        );
+        assert!(answer.get("FunctionError").is_none(), "{payload}");
+        assert_eq!(payload["status"], "CHARGED");
+    } else {
+        eprintln!(
+            "ChargePaymentJavaFunction is not running here (no JDK 21+): its invoke is skipped"
+        );
+    }
+
+    // Throttling: reserved concurrency 0 -> 429 with the Reason, then restored.
+    let validate = name("ValidateOrderFunction");
+    let o = up.aws(&[
+        "lambda",
+        "put-function-concurrency",
+        "--function-name",
+        &validate,
+        "--reserved-concurrent-executions",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let payload = format!(
+        "fileb://{}",
+        events.join("validate-order/valid.json").display()
+    );
+    let o = up.aws(&[
+        "lambda",
+        "invoke",
+        "--function-name",
+        &validate,
+        "--payload",
+        &payload,
+        &out.display().to_string(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("TooManyRequestsException"), "{err}");
+    assert!(err.contains("(429)") || err.contains("429"), "{err}");
+    let raw = Command::new("curl")
+        .args([
+            "-s",
+            "-X",
+            "POST",
+            "-d",
+            "{}",
+            &format!(
+                "{}/2015-03-31/functions/{validate}/invocations",
+                up.endpoint
+            ),
+        ])
+        .output()
+        .expect("curl");
+    let body: Value = serde_json::from_slice(&raw.stdout).expect("throttle body");
+    assert_eq!(
+        body["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded",
+        "{body}"
+    );
+    let o = up.aws(&[
+        "lambda",
+        "delete-function-concurrency",
+        "--function-name",
+        &validate,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (answer, _) = up.invoke(&validate, &events.join("validate-order/valid.json"), &out);
+    assert!(answer.get("FunctionError").is_none());
+
+    // Unknown function, unknown X-Amz-Target.
+    let o = up.aws(&[
+        "lambda",
+        "invoke",
+        "--function-name",
+        "no-such-function",
+        &out.display().to_string(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ResourceNotFoundException"));
+    let raw = Command::new("curl")
+        .args([
+            "-s",
+            "-w",
+            "\n%{http_code}",
+            "-X",
+            "POST",
+            "-H",
+            "X-Amz-Target: Nope_20200101.DoThing",
+            "-H",
+            "Content-Type: application/x-amz-json-1.0",
+            "-d",
+            "{}",
+            &up.endpoint,
+        ])
+        .output()
+        .expect("curl");
+    let text = String::from_utf8_lossy(&raw.stdout);
+    assert!(
+        text.contains("UnknownOperationException") && text.ends_with("400"),
+        "{text}"
+    );
+
+    // The log lines reached the terminal with their prefix.
+    let logs: Vec<String> = up.lines.try_iter().collect();
+    assert!(
+        logs.iter()
+            .any(|l| l.starts_with("[ValidateOrderFunction] REPORT RequestId: ")),
+        "{logs:?}"
+    );
+
+    // Ctrl-C: everything stops, no child process is left.
+    let pid = up.child.id();
+    let children = children_of(pid);
+    assert!(
+        !children.is_empty(),
+        "warm environments are child processes"
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let status = up.child.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let left: Vec<u32> = children.into_iter().filter(|p| alive(*p)).collect();
+    assert!(
+        left.is_empty(),
+        "child processes left after Ctrl-C: {left:?}"
+    );
+}
+
+/// `localcloud invoke` with no `up` running: starts the services in-process for one call.
+#[test]
+fn invoke_prints_the_payload_and_fails_on_function_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = repo();
+    // Its own localcloud.toml: a state folder of its own and a port nothing listens on.
+    std::fs::write(
+        dir.path().join("localcloud.toml"),
+        format!(
+            "state_dir = \"{}\"\n[ports]\nendpoint = 1\n[[seed]]\ntable = \"InventoryTable\"\nfile = \"{}\"\n",
+            dir.path().join("state").display(),
+            repo.join("data/inventory.json").display()
+        ),
+    )
+    .expect("localcloud.toml");
+    let run = |event: &str| -> Output {
+        localcloud()
+            .args([
+                "invoke",
+                "ValidateOrderFunction",
+                "--no-build",
+                "--template",
+            ])
+            .arg(repo.join("template.yaml"))
+            .arg("-e")
+            .arg(repo.join("events/validate-order").join(event))
+            .current_dir(dir.path())
+            .output()
+            .expect("localcloud invoke")
+    };
+    // The first test builds the binaries; wait for them if this one runs first.
+    let bin = target_dir().join("release/validate-order");
+    if !bin.is_file() {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--release", "-p", "validate-order"])
+            .env("CARGO_TARGET_DIR", target_dir())
+            .current_dir(&repo)
+            .status()
+            .expect("cargo build");
+        assert!(status.success());
+    }
+    let ok = run("valid.json");
+    let stderr = String::from_utf8_lossy(&ok.stderr);
+    assert!(ok.status.success(), "{stderr}");
+    let payload: Value = serde_json::from_slice(&ok.stdout).expect("stdout is the payload");
+    assert!(payload.get("lineCount").is_some(), "{payload}");
+    assert!(
+        stderr.contains("[ValidateOrderFunction] START RequestId: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("REPORT RequestId: "), "{stderr}");
+
+    let bad = run("invalid-bad-qty.json");
+    assert_eq!(bad.status.code(), Some(1));
+    let payload: Value = serde_json::from_slice(&bad.stdout).expect("error document");
+    assert_eq!(payload["errorType"], "OrderInvalid");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("OrderInvalid"));
+    assert!(dir.path().join("state/logs").is_dir());
+}
