@@ -35,8 +35,10 @@ pub struct Config {
 pub struct Ports {
     /// The service endpoint.
     pub endpoint: u16,
-    /// The API stage (a later issue).
+    /// The API stages (`http://127.0.0.1:<api>/<stage>/...`).
     pub api: u16,
+    /// The user pools' hosted UI, discovery documents and token issuer.
+    pub auth: u16,
     /// The CloudFront data plane (a later issue).
     pub edge: u16,
 }
@@ -70,6 +72,7 @@ impl Default for Ports {
         Self {
             endpoint: 4566,
             api: 3000,
+            auth: 9229,
             edge: 8080,
         }
     }

@@ -8,8 +8,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use localcloud_cognito::CognitoApi;
 use localcloud_dynamodb::DynamoService;
 use localcloud_lambda::LambdaService;
+use localcloud_stepfunctions::api::StepFunctionsService;
 use serde_json::json;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -19,6 +21,10 @@ use tower::ServiceExt;
 pub enum Route {
     /// `X-Amz-Target: DynamoDB_20120810.*` or `DynamoDBStreams_20120810.*`.
     DynamoDb,
+    /// `X-Amz-Target: AWSStepFunctions.*`.
+    StepFunctions,
+    /// `X-Amz-Target: AWSCognitoIdentityProviderService.*`.
+    Cognito,
     /// `/2015-03-31/...`, `/2017-10-31/...`, `/2019-09-30/...`.
     Lambda,
     /// Path-style S3.
@@ -39,6 +45,12 @@ pub fn route(headers: &HeaderMap, path: &str, query: Option<&str>) -> Route {
         if localcloud_dynamodb::is_dynamodb_request(headers) {
             return Route::DynamoDb;
         }
+        if localcloud_stepfunctions::api::is_stepfunctions_request(headers) {
+            return Route::StepFunctions;
+        }
+        if target.starts_with(localcloud_cognito::api::TARGET_PREFIX) {
+            return Route::Cognito;
+        }
         return Route::UnknownTarget(target.to_owned());
     }
     if LAMBDA_PREFIXES.iter().any(|p| path.starts_with(p)) || path == "/2015-03-31/functions" {
@@ -52,6 +64,8 @@ pub fn route(headers: &HeaderMap, path: &str, query: Option<&str>) -> Route {
 
 struct Services {
     dynamo: DynamoService,
+    sfn: StepFunctionsService,
+    cognito: CognitoApi,
     lambda: Router,
     s3: Router,
 }
@@ -64,10 +78,18 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Puts the services together.
-    pub fn new(dynamo: DynamoService, lambda: &LambdaService, s3: localcloud_s3::Store) -> Self {
+    pub fn new(
+        dynamo: DynamoService,
+        lambda: &LambdaService,
+        s3: localcloud_s3::Store,
+        sfn: StepFunctionsService,
+        cognito: CognitoApi,
+    ) -> Self {
         Self {
             services: Arc::new(Services {
                 dynamo,
+                sfn,
+                cognito,
                 lambda: lambda.router(),
                 s3: localcloud_s3::router(s3),
             }),
@@ -89,6 +111,8 @@ impl Endpoint {
         let r = route(req.headers(), req.uri().path(), req.uri().query());
         let routed = match r {
             Route::DynamoDb => return s.dynamo.handle(req).await,
+            Route::StepFunctions => return s.sfn.handle(req).await,
+            Route::Cognito => return cognito(&s.cognito, req).await,
             Route::Lambda => s.lambda.clone().oneshot(req).await,
             Route::S3 => s.s3.clone().oneshot(req).await,
             Route::UnknownTarget(target) => return unknown_operation(&target),
@@ -98,6 +122,14 @@ impl Endpoint {
             Ok(response) => response,
             Err(never) => match never {},
         }
+    }
+}
+
+async fn cognito(api: &CognitoApi, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
+        Ok(bytes) => api.respond(&parts.headers, &bytes).await,
+        Err(e) => (StatusCode::BAD_REQUEST, format!("reading the body: {e}")).into_response(),
     }
 }
 
@@ -154,7 +186,19 @@ mod tests {
         );
         assert_eq!(
             route(&target("AWSStepFunctions.StartExecution"), "/", None),
-            Route::UnknownTarget("AWSStepFunctions.StartExecution".into())
+            Route::StepFunctions
+        );
+        assert_eq!(
+            route(
+                &target("AWSCognitoIdentityProviderService.SignUp"),
+                "/",
+                None
+            ),
+            Route::Cognito
+        );
+        assert_eq!(
+            route(&target("AmazonSQS.SendMessage"), "/", None),
+            Route::UnknownTarget("AmazonSQS.SendMessage".into())
         );
         let none = HeaderMap::new();
         assert_eq!(

@@ -147,7 +147,7 @@ async fn up_is_answering(port: u16) -> bool {
 
 type Reply = (u16, hyper::HeaderMap, Bytes);
 
-async fn http(
+pub(crate) async fn http(
     port: u16,
     method: &str,
     path: &str,

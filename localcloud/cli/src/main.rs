@@ -4,13 +4,15 @@
 //!
 //! - [`config`]: `localcloud.toml` (stack name, region, ports, state folder, parameter
 //!   overrides, seeds, account concurrency).
-//! - [`endpoint`]: the service endpoint, one port dispatching to DynamoDB, Lambda and S3.
+//! - [`endpoint`]: the service endpoint, one port dispatching to DynamoDB, Lambda, S3, Step
+//!   Functions and cognito-idp.
 //! - [`build`]: `cargo build --release` of the function crates, Maven for the Java one, the JDK.
 //! - [`functions`]: template functions -> `localcloud_lambda::FunctionConfig`.
 //! - [`tables`]: template tables -> `CreateTable` properties for `localcloud_dynamodb`.
 //! - [`stack`]: starting everything in order, and stopping it.
 //! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
-//! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`.
+//! - [`userpools`]: the template's Cognito pools and the API's authorizer over them.
+//! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`; [`token`]: `localcloud token`.
 
 mod build;
 mod config;
@@ -20,7 +22,9 @@ mod invoke;
 mod logs;
 mod stack;
 mod tables;
+mod token;
 mod up;
+mod userpools;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -33,14 +37,17 @@ Examples:
   localcloud up                                   start everything on 127.0.0.1:4566
   localcloud up --ephemeral --port 0              tables in memory, any free port
   localcloud invoke ValidateOrderFunction -e events/validate-order/valid.json
+  TOKEN=$(localcloud token --user alice)          a signed-in user's ID token
+  curl -H \"Authorization: $TOKEN\" http://127.0.0.1:3000/dev/profiles/...
   aws lambda invoke --endpoint-url http://127.0.0.1:4566 \\
       --function-name serverless-orders-ValidateOrderFunction --payload fileb://events/validate-order/valid.json out.json
 
 Settings are read from localcloud.toml in the project root (the local counterpart of samconfig.toml).";
 
 /// Runs the SAM application of this repository on one machine, without Docker or an AWS
-/// account: DynamoDB, Lambda (the real function binaries as processes) and S3 behind one
-/// endpoint, from the same template.yaml that `sam deploy` uses.
+/// account: DynamoDB, Lambda (the real function binaries as processes), S3, Step Functions and
+/// Cognito behind one endpoint, and the API stage with its VTL integrations and Cognito
+/// authorizer, from the same template.yaml that `sam deploy` uses.
 #[derive(Parser, Debug)]
 #[command(name = "localcloud", version, after_help = AFTER_HELP)]
 struct Cli {
@@ -78,6 +85,37 @@ enum Command {
         /// The service endpoint's port on 127.0.0.1 (0: any free port, printed at start).
         #[arg(long)]
         port: Option<u16>,
+        /// The API stage's port (0: any free port).
+        #[arg(long)]
+        api_port: Option<u16>,
+        /// The hosted UI's and token issuer's port (0: any free port).
+        #[arg(long)]
+        auth_port: Option<u16>,
+    },
+    /// Print the ID token of a user of the template's user pool, creating and confirming the
+    /// user first if needed (through the running `localcloud up`).
+    #[command(
+        after_help = "Examples:\n  TOKEN=$(localcloud token)\n  TOKEN=$(localcloud token --user bob --password 'Another-Passw0rd')\n  curl -H \"Authorization: $TOKEN\" http://127.0.0.1:3000/dev/orders/<id>"
+    )]
+    Token {
+        /// The username.
+        #[arg(long, default_value = "demo")]
+        user: String,
+        /// The password (used when the user is created; must meet the pool's policy).
+        #[arg(long, default_value = "Localcloud-Passw0rd")]
+        password: String,
+        /// The email attribute at creation (default `<user>@example.com`).
+        #[arg(long)]
+        email: Option<String>,
+        /// Print the access token instead of the ID token.
+        #[arg(long)]
+        access: bool,
+        /// The service endpoint's port (default: localcloud.toml's).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The SAM template.
+        #[arg(long, short = 't', default_value = "template.yaml")]
+        template: PathBuf,
     },
     /// Invoke one function once with an event file, as `sam local invoke` does: the response
     /// on stdout, the log on stderr, a non-zero exit status when the function fails.
@@ -117,6 +155,8 @@ fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack
         build: !common.no_build,
         log_to,
         env_vars: None,
+        api_port: None,
+        auth_port: None,
     })
 }
 
@@ -129,11 +169,39 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             common,
             ephemeral,
             port,
+            api_port,
+            auth_port,
         } => {
             let mut opts = options(&common, root, stack::LogTo::Stdout)?;
             opts.ephemeral = ephemeral;
             opts.port = port.unwrap_or(config.ports.endpoint);
+            opts.api_port = Some(api_port.unwrap_or(config.ports.api));
+            opts.auth_port = Some(auth_port.unwrap_or(config.ports.auth));
             up::run(&config, &opts, started).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            user,
+            password,
+            email,
+            access,
+            port,
+            template,
+        } => {
+            let common = Common {
+                template,
+                parameter_overrides: Vec::new(),
+                no_build: true,
+            };
+            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            let model = stack::load_model(&config, &opts)?;
+            let args = token::Args {
+                user: &user,
+                password: &password,
+                email: email.as_deref(),
+                access,
+            };
+            token::run(&model, port.unwrap_or(config.ports.endpoint), &args).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Invoke {

@@ -7,14 +7,22 @@ use crate::endpoint::Endpoint;
 use crate::functions::{self, Code};
 use crate::logs::TerminalSink;
 use crate::tables;
+use crate::userpools::{self, PoolAuthorizer};
 use anyhow::{anyhow, Context, Result};
+use localcloud_apigateway::{HttpServiceCaller, StageConfig};
+use localcloud_cognito::{CognitoApi, UserPool};
 use localcloud_dynamodb::{DynamoService, SeedOutcome, TableSpec};
 use localcloud_lambda::{FanoutSink, FileSink, FunctionConfig, LambdaService, ServiceSettings};
+use localcloud_stepfunctions::api::template::TemplateMachine;
+use localcloud_stepfunctions::api::StepFunctionsService;
+use localcloud_stepfunctions::integration::{HttpDynamo, Integrations};
+use localcloud_template::resource::state_machine::StateMachineType;
 use localcloud_template::{LoadOptions, Model, StackContext};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 /// Where function log lines are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +52,11 @@ pub struct Options {
     pub log_to: LogTo,
     /// `invoke --env-vars`: overrides of the functions' declared variables.
     pub env_vars: Option<crate::invoke::EnvVars>,
+    /// Serve the API stages on this port (0: any free port); `None`: no stage (`invoke`).
+    pub api_port: Option<u16>,
+    /// Serve the user pools' hosted UI, discovery documents and token issuer on this port;
+    /// `None`: the pools answer on the service endpoint only.
+    pub auth_port: Option<u16>,
 }
 
 /// One function as the banner shows it.
@@ -69,6 +82,14 @@ pub struct Stack {
     pub dynamo: DynamoService,
     /// Lambda.
     pub lambda: LambdaService,
+    /// (logical id, ARN, type) of the template's state machines.
+    pub machines: Vec<(String, String, String)>,
+    /// (logical id, stage URL) of the template's APIs.
+    pub apis: Vec<(String, String)>,
+    /// The running user pools.
+    pub pools: Vec<Arc<UserPool>>,
+    /// The hosted UI and token issuer base (`http://127.0.0.1:<auth port>`).
+    pub auth_url: Option<String>,
     /// Where the tables are kept.
     pub state_label: String,
     /// (logical id, table name).
@@ -83,8 +104,8 @@ pub struct Stack {
     pub seeds: Vec<String>,
     /// The folder of the function log files.
     pub log_dir: PathBuf,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
+    stop: Option<watch::Sender<bool>>,
+    servers: Vec<tokio::task::JoinHandle<()>>,
     _scratch: Option<tempfile::TempDir>,
 }
 
@@ -193,17 +214,30 @@ impl Stack {
             configs.push(c);
         }
 
-        // 2. The listener first: its address is every function's AWS_ENDPOINT_URL.
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
-            .await
-            .with_context(|| {
-                format!(
-                    "cannot listen on 127.0.0.1:{} (is another localcloud running? use --port)",
-                    opts.port
-                )
-            })?;
-        let addr = listener.local_addr().context("listener address")?;
-        let endpoint_url = format!("http://{addr}");
+        // 2. The listeners first: the endpoint's address is every function's
+        // AWS_ENDPOINT_URL, the auth port's is the issuer of every token.
+        let listener = bind(opts.port, "--port").await?;
+        let endpoint_url = url_of(&listener)?;
+        let auth_listener = match opts.auth_port {
+            Some(port)
+                if model
+                    .resources
+                    .iter()
+                    .any(|r| matches!(r, localcloud_template::Resource::UserPool(_))) =>
+            {
+                Some(bind(port, "--auth-port").await?)
+            }
+            _ => None,
+        };
+        let auth_url = auth_listener.as_ref().map(url_of).transpose()?;
+        let mut api_listeners = Vec::new();
+        if let Some(port) = opts.api_port {
+            for (i, _) in model.apis().enumerate() {
+                // One port per API: the first on --api-port, any others on free ports.
+                let port = if i == 0 { port } else { 0 };
+                api_listeners.push(bind(port, "--api-port").await?);
+            }
+        }
 
         // 3. S3 and DynamoDB.
         let state_dir = root.join(&config.state_dir);
@@ -241,14 +275,10 @@ impl Stack {
         for r in &model.resources {
             use localcloud_template::Resource as R;
             let what = match r {
-                R::Api(_) => "AWS::Serverless::Api",
-                R::StateMachine(_) => "AWS::Serverless::StateMachine",
-                R::UserPool(_) => "AWS::Cognito::UserPool",
-                R::UserPoolClient(_) => "AWS::Cognito::UserPoolClient",
-                R::UserPoolDomain(_) => "AWS::Cognito::UserPoolDomain",
+                R::Api(_) if opts.api_port.is_none() => "AWS::Serverless::Api",
                 R::Queue(_) => "AWS::SQS::Queue",
                 R::CloudFrontFunction(_) => "AWS::CloudFront::Function",
-                R::Function(_) | R::Table(_) | R::Bucket(_) => continue,
+                _ => continue,
             };
             not_emulated.push(format!(
                 "{} ({what}): not served by this localcloud yet",
@@ -269,8 +299,9 @@ impl Stack {
                 ));
             }
         }
+        let persistent = (!opts.ephemeral).then(|| state_dir.clone());
         let settings = localcloud_dynamodb::Settings {
-            state_dir: (!opts.ephemeral).then(|| state_dir.clone()),
+            state_dir: persistent.clone(),
             ..Default::default()
         };
         let dynamo = DynamoService::start(settings, &specs, s3.clone())
@@ -322,21 +353,84 @@ impl Stack {
         settings.endpoint_url = Some(endpoint_url.clone());
         let lambda = LambdaService::new(configs, settings).map_err(|e| anyhow!("{e}"))?;
 
-        // 5. Serve.
-        let endpoint = Endpoint::new(dynamo.clone(), &lambda, s3);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let router = endpoint.router();
-        let server = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(e) = axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("localcloud: the service endpoint stopped: {e}");
-            }
-        });
+        // 5. Step Functions: the template's machines, over the local Lambda and DynamoDB.
+        let integrations = Integrations::new()
+            .with_lambda(Arc::new(lambda.clone()))
+            .with_dynamo(Arc::new(HttpDynamo::new(endpoint_url.clone())));
+        let sfn = StepFunctionsService::new(
+            localcloud_stepfunctions::api::Settings {
+                state_dir: persistent.clone(),
+                region: config.region.clone(),
+                ..Default::default()
+            },
+            integrations,
+        )
+        .map_err(|e| anyhow!("starting Step Functions: {e}"))?;
+        let templates: Vec<TemplateMachine> = model
+            .state_machines()
+            .map(|m| TemplateMachine {
+                name: m.name.clone(),
+                machine_type: machine_type(&m.machine_type).to_owned(),
+                definition: m.definition.to_string(),
+                role_arn: format!("arn:aws:iam::000000000000:role/{}Role", m.logical_id),
+            })
+            .collect();
+        let arns = sfn
+            .create_from_template(&templates)
+            .map_err(|e| anyhow!("{}: {e}", opts.template.display()))?;
+        let machines = model
+            .state_machines()
+            .zip(arns)
+            .map(|(m, arn)| {
+                (
+                    m.logical_id.clone(),
+                    arn,
+                    machine_type(&m.machine_type).to_owned(),
+                )
+            })
+            .collect();
+
+        // 6. Cognito: the pools answer on the endpoint; their issuer is the auth port.
+        let issuer_base = auth_url.clone().unwrap_or_else(|| endpoint_url.clone());
+        let pools = userpools::open_pools(
+            &model,
+            persistent.as_ref().map(|d| d.join("cognito")),
+            &issuer_base,
+        )?;
+        let cognito = CognitoApi::new(pools.clone());
+
+        // 7. Serve: the endpoint, the API stages, the hosted UI.
+        let (stop, stopped) = watch::channel(false);
+        let mut servers = Vec::new();
+        let endpoint = Endpoint::new(dynamo.clone(), &lambda, s3, sfn, cognito.clone());
+        servers.push(serve(
+            listener,
+            endpoint.router(),
+            stopped.clone(),
+            "the service endpoint",
+        ));
+        let mut apis = Vec::new();
+        let caller = Arc::new(HttpServiceCaller::new(&endpoint_url));
+        let authorizer = Arc::new(PoolAuthorizer::new(&pools));
+        for (api, listener) in model.apis().zip(api_listeners) {
+            let mut stage = StageConfig::from_template(api, caller.clone())
+                .map_err(|e| anyhow!("{} (AWS::Serverless::Api): {e}", api.logical_id))?;
+            stage.authorizer = Some(authorizer.clone());
+            stage.lambda_invoker = Some(Arc::new(crate::functions::ProxyInvoker(lambda.clone())));
+            apis.push((
+                api.logical_id.clone(),
+                format!("{}/{}/", url_of(&listener)?, api.stage_name),
+            ));
+            let router = localcloud_apigateway::router(stage);
+            servers.push(serve(listener, router, stopped.clone(), "an API stage"));
+        }
+        if let (Some(listener), Some(first)) = (auth_listener, pools.first()) {
+            let router = cognito
+                .router()
+                .merge(localcloud_cognito::wellknown::router(pools.clone()))
+                .merge(localcloud_cognito::hosted_ui::router(first.clone()));
+            servers.push(serve(listener, router, stopped.clone(), "the hosted UI"));
+        }
 
         Ok(Stack {
             endpoint_url,
@@ -353,8 +447,12 @@ impl Stack {
             model,
             dynamo,
             lambda,
+            machines,
+            apis,
+            pools,
+            auth_url,
             stop: Some(stop),
-            server: Some(server),
+            servers,
             _scratch: scratch,
         })
     }
@@ -371,16 +469,64 @@ impl Stack {
     pub async fn shutdown(mut self) {
         self.lambda.shutdown().await;
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(server) = self.server.take() {
-            let stopping = tokio::time::timeout(std::time::Duration::from_secs(2), server);
-            if stopping.await.is_err() {
-                eprintln!("localcloud: requests still open after 2 s; stopping anyway");
-            }
+        let servers = futures_join(std::mem::take(&mut self.servers));
+        if tokio::time::timeout(std::time::Duration::from_secs(2), servers)
+            .await
+            .is_err()
+        {
+            eprintln!("localcloud: requests still open after 2 s; stopping anyway");
         }
         self.dynamo.shutdown().await;
     }
+}
+
+async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+fn machine_type(t: &StateMachineType) -> &'static str {
+    match t {
+        StateMachineType::Express => "EXPRESS",
+        StateMachineType::Standard => "STANDARD",
+    }
+}
+
+/// Binds `127.0.0.1:port`; the error names the flag that changes it.
+async fn bind(port: u16, flag: &str) -> Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port))
+        .await
+        .with_context(|| {
+            format!("cannot listen on 127.0.0.1:{port} (is another localcloud running? use {flag})")
+        })
+}
+
+fn url_of(listener: &TcpListener) -> Result<String> {
+    let addr = listener.local_addr().context("listener address")?;
+    Ok(format!("http://{addr}"))
+}
+
+/// Serves `router` on `listener` until `stop` turns true.
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+    what: &'static str,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            eprintln!("localcloud: {what} stopped: {e}");
+        }
+    })
 }
 
 /// The project root: the folder of `localcloud.toml` (or `template.yaml`) at or above `start`.

@@ -29,9 +29,33 @@ fn print_banner(stack: &Stack, started: Instant) {
         stack.model.path.display()
     ));
     out.push_str(&format!(
-        "Endpoint: {}   (DynamoDB, Lambda, S3; AWS_ENDPOINT_URL={})\n\n",
+        "Endpoint: {}   (DynamoDB, Lambda, S3, Step Functions, cognito-idp; AWS_ENDPOINT_URL={})\n",
         stack.endpoint_url, stack.endpoint_url
     ));
+    for (id, url) in &stack.apis {
+        out.push_str(&format!("API: {url}   ({id})\n"));
+    }
+    if let Some(auth) = &stack.auth_url {
+        for pool in &stack.pools {
+            out.push_str(&format!(
+                "User pool: {} (issuer {})\n",
+                pool.config.pool_id,
+                pool.issuer()
+            ));
+            for c in &pool.config.clients {
+                let scope = c.oauth_scopes.join("+");
+                match c.callback_urls.first() {
+                    Some(cb) if !c.oauth_flows.is_empty() => out.push_str(&format!(
+                        "Hosted UI: {auth}/login?client_id={}&response_type=code&scope={scope}&redirect_uri={cb}\n",
+                        c.client_id
+                    )),
+                    _ => out.push_str(&format!("App client: {} ({})\n", c.client_id, c.name)),
+                }
+            }
+        }
+        out.push_str("Token: TOKEN=$(localcloud token)   (creates and signs in the user `demo`)\n");
+    }
+    out.push('\n');
     out.push_str(&format!("Tables (state: {}):\n", stack.state_label));
     for (id, name) in &stack.tables {
         out.push_str(&format!("  {id} -> {name}\n"));
@@ -48,6 +72,12 @@ fn print_banner(stack: &Stack, started: Instant) {
     }
     for s in &stack.skipped {
         out.push_str(&format!("  !! NOT STARTED: {s}\n"));
+    }
+    if !stack.machines.is_empty() {
+        out.push_str("\nState machines:\n");
+        for (id, arn, kind) in &stack.machines {
+            out.push_str(&format!("  {id} -> {arn} ({kind})\n"));
+        }
     }
     out.push_str(&format!(
         "\nLogs: printed below with a [FunctionLogicalId] prefix, and kept in {}/<function>.log\n",

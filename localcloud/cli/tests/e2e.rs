@@ -54,10 +54,23 @@ struct Up {
     lines: mpsc::Receiver<String>,
 }
 
-/// Starts `localcloud up --ephemeral --port 0` and waits for its Ready line.
+/// Starts `localcloud up --ephemeral` on free ports and waits for its Ready line.
 fn start_up() -> Up {
+    // One start at a time: the first builds the functions (cargo, Maven), the next finds them
+    // built instead of racing it in the same target folders.
+    static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = STARTING.lock().unwrap_or_else(|p| p.into_inner());
     let mut child = localcloud()
-        .args(["up", "--ephemeral", "--port", "0"])
+        .args([
+            "up",
+            "--ephemeral",
+            "--port",
+            "0",
+            "--api-port",
+            "0",
+            "--auth-port",
+            "0",
+        ])
         .current_dir(repo())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -119,6 +132,33 @@ impl Drop for Up {
 }
 
 impl Up {
+    /// The value after `prefix` on the banner line that starts with it.
+    fn banner_value(&self, prefix: &str) -> String {
+        self.banner
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no `{prefix}` line: {:?}", self.banner))
+            .to_owned()
+    }
+
+    /// `localcloud token` as the README runs it: (exit ok, stdout, stderr).
+    fn token(&self, user: &str, password: Option<&str>) -> (bool, String, String) {
+        let port = self.endpoint.rsplit(':').next().expect("port");
+        let mut cmd = localcloud();
+        cmd.args(["token", "--user", user, "--port", port])
+            .current_dir(repo());
+        if let Some(p) = password {
+            cmd.args(["--password", p]);
+        }
+        let o = cmd.output().expect("localcloud token");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+
     /// `(logical id, name)` of the functions listed as running.
     fn functions(&self) -> Vec<(String, String)> {
         let start = self
@@ -184,6 +224,181 @@ impl Up {
         let payload: Value = serde_json::from_slice(&written).expect("payload JSON");
         (answer, payload)
     }
+}
+
+/// curl, as the lab's How to Test runs it: (status, JSON body).
+fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+    let mut cmd = Command::new("curl");
+    cmd.args(["-s", "-w", "\n%{http_code}", "-X", method]);
+    if let Some(t) = token {
+        cmd.args(["-H", &format!("Authorization: Bearer {t}")]);
+    }
+    if let Some(b) = body {
+        cmd.args(["-H", "Content-Type: application/json", "-d", b]);
+    }
+    let o = cmd.arg(url).output().expect("curl");
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').expect("body and status");
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"));
+    (status.parse().expect("status"), json)
+}
+
+/// Polls GET /orders/{id} until the status is final.
+fn final_order(api: &str, token: &str, order_id: &str) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, order) = curl("GET", &format!("{api}orders/{order_id}"), Some(token), None);
+        if status == 200
+            && ["CONFIRMED", "FAILED"].contains(&order["status"].as_str().unwrap_or(""))
+        {
+            return order;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "order {order_id} not final after 30 s: {status} {order}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The seed lab's "How to Test" flow against the local stage: health, a token from the local
+/// user pool, the profile upsert and read (VTL to DynamoDB), orders through the Express
+/// workflow to CONFIRMED or FAILED, and what the authorizer refuses.
+#[test]
+fn the_lab_flow_runs_through_the_api_stage() {
+    let up = start_up();
+    let api = up.banner_value("API: ");
+    assert!(
+        api.starts_with("http://127.0.0.1:") && api.ends_with("/dev/"),
+        "{api}"
+    );
+    let hosted = up.banner_value("Hosted UI: ");
+    assert!(hosted.contains("/login?client_id="), "{hosted}");
+
+    // A) health, public.
+    let (status, body) = curl("GET", &format!("{api}health"), None, None);
+    assert_eq!(
+        (status, body),
+        (
+            200,
+            serde_json::json!({"ok": true, "service": "serverless-api"})
+        )
+    );
+
+    // B) a token: the first call creates and confirms the user, the second only signs in.
+    let (ok, token, err) = up.token("alice", None);
+    assert!(ok, "{err}");
+    assert!(err.contains("created user alice"), "{err}");
+    let (ok, again, err) = up.token("alice", None);
+    assert!(ok && !again.is_empty() && !err.contains("created"), "{err}");
+    let (ok, _, err) = up.token("alice", Some("Wrong-Passw0rd-1"));
+    assert!(!ok && err.contains("NotAuthorizedException"), "{err}");
+    let claims = token.split('.').nth(1).expect("JWT payload");
+    let claims: Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+            .expect("base64url"),
+    )
+    .expect("claims");
+    assert_eq!(claims["token_use"], "id");
+    assert_eq!(claims["cognito:username"], "alice");
+    let sub = claims["sub"].as_str().expect("sub").to_owned();
+
+    // C) D) the profile: userId and email come from the token; a body that names a userId is
+    // refused by the model (additionalProperties: false).
+    let (status, body) = curl(
+        "POST",
+        &format!("{api}profiles"),
+        Some(&token),
+        Some(r#"{"name":"Aisalkyn Aidarova","userId":"someone-else"}"#),
+    );
+    assert_eq!(status, 400, "{body}");
+    let (status, profile) = curl(
+        "POST",
+        &format!("{api}profiles"),
+        Some(&token),
+        Some(r#"{"name":"Aisalkyn Aidarova"}"#),
+    );
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(profile["userId"], sub.as_str());
+    assert_eq!(profile["email"], "alice@example.com");
+    let (status, read) = curl("GET", &format!("{api}profiles/{sub}"), Some(&token), None);
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["name"], "Aisalkyn Aidarova");
+
+    // E) F) an order runs the workflow to CONFIRMED.
+    let (status, placed) = curl(
+        "POST",
+        &format!("{api}orders"),
+        Some(&token),
+        Some(r#"{"amount": 42.50, "items":[{"sku":"A-1","qty":2}]}"#),
+    );
+    assert_eq!(status, 202, "{placed}");
+    assert_eq!(placed["status"], "PENDING");
+    let order_id = placed["orderId"].as_str().expect("orderId").to_owned();
+    let order = final_order(&api, &token, &order_id);
+    assert_eq!(order["status"], "CONFIRMED", "{order}");
+    assert_eq!(order["userId"], sub.as_str());
+
+    // Business failures end FAILED with the error the workflow caught.
+    for (body, error) in [
+        (
+            r#"{"amount": 5, "items":[{"sku":"OUT-1","qty":1}]}"#,
+            "OutOfStock",
+        ),
+        (
+            r#"{"amount": 10.13, "items":[{"sku":"A-1","qty":1}]}"#,
+            "PaymentDeclined",
+        ),
+    ] {
+        let (status, placed) = curl("POST", &format!("{api}orders"), Some(&token), Some(body));
+        assert_eq!(status, 202, "{placed}");
+        let id = placed["orderId"].as_str().expect("orderId");
+        let order = final_order(&api, &token, id);
+        assert_eq!(order["status"], "FAILED", "{order}");
+        assert!(order.to_string().contains(error), "{error}: {order}");
+    }
+
+    // Another user sees 404 for alice's order and profile, as for a missing one.
+    let (ok, bob, err) = up.token("bob", None);
+    assert!(ok, "{err}");
+    let (status, body) = curl("GET", &format!("{api}orders/{order_id}"), Some(&bob), None);
+    assert_eq!(
+        (status, body),
+        (404, serde_json::json!({"message": "Not Found"}))
+    );
+    let (status, _) = curl("GET", &format!("{api}profiles/{sub}"), Some(&bob), None);
+    assert_eq!(status, 404);
+
+    // The authorizer: no token, a tampered one, an access token where an ID token is due.
+    let unauthorized = serde_json::json!({"message": "Unauthorized"});
+    let (status, body) = curl("GET", &format!("{api}orders/{order_id}"), None, None);
+    assert_eq!((status, &body), (401, &unauthorized));
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    parts[1] = parts[1].replace(&parts[1][4..8], "AAAA");
+    let tampered = parts.join(".");
+    let (status, body) = curl(
+        "GET",
+        &format!("{api}orders/{order_id}"),
+        Some(&tampered),
+        None,
+    );
+    assert_eq!((status, &body), (401, &unauthorized));
+
+    // Bad input: the request validator answers 400 before anything runs.
+    let (status, body) = curl(
+        "POST",
+        &format!("{api}orders"),
+        Some(&token),
+        Some(r#"{"amount": "ten", "items": []}"#),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["message"], "Invalid request body");
+
+    // The state machine is listed by the AWS CLI on the endpoint.
+    let o = up.aws(&["stepfunctions", "list-state-machines"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(list["stateMachines"][0]["type"], "EXPRESS", "{list}");
 }
 
 fn children_of(pid: u32) -> Vec<u32> {

@@ -151,6 +151,9 @@ pub struct PoolTemplate {
     pub clients: Vec<(String, Value)>,
     /// Resolved `Properties` of the pool's `AWS::Cognito::UserPoolDomain`.
     pub domain: Option<Value>,
+    /// Physical ids by logical id (the pool's and its clients'), so that the ids match those
+    /// the template's `Ref`s resolved to; an id not given derives from the state's seed.
+    pub ids: std::collections::BTreeMap<String, String>,
 }
 
 fn as_u64(v: &Value) -> Option<u64> {
@@ -206,13 +209,19 @@ impl PoolConfig {
         let p = &t.properties;
         let upper = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let lower = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        let pool_id = format!("{region}_{}", alnum(&derive(seed, &t.logical_id), upper, 9));
+        let pool_id = t.ids.get(&t.logical_id).cloned().unwrap_or_else(|| {
+            format!("{region}_{}", alnum(&derive(seed, &t.logical_id), upper, 9))
+        });
         let clients = t
             .clients
             .iter()
             .map(|(id, c)| ClientConfig {
                 logical_id: id.clone(),
-                client_id: alnum(&derive(seed, id), lower, 26),
+                client_id: t
+                    .ids
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| alnum(&derive(seed, id), lower, 26)),
                 name: c
                     .get("ClientName")
                     .and_then(Value::as_str)

@@ -41,6 +41,7 @@ pub fn template() -> PoolTemplate {
             }),
         )],
         domain: Some(json!({"Domain": "orders-123"})),
+        ids: Default::default(),
     }
 }
 

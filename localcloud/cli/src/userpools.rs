@@ -1,0 +1,216 @@
+//! The template's Cognito user pools as running `localcloud_cognito` pools (with the ids the
+//! template's `Ref`s resolved to, so the OpenAPI's `providerARNs` and the outputs match), and
+//! the API Gateway `cognito_user_pools` authorizer over them.
+
+use anyhow::{anyhow, Result};
+use localcloud_apigateway::{AuthFailure, Authorizer, ClaimsMap};
+use localcloud_cognito::{
+    AuthError, AuthorizerConfig, CodeDelivery, PoolOptions, PoolTemplate, UserPool, Verifier,
+};
+use localcloud_template::{Model, Resource};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the cognito crate reads, from the typed template resources.
+pub fn pool_templates(model: &Model) -> Vec<PoolTemplate> {
+    model
+        .resources
+        .iter()
+        .filter_map(|r| match r {
+            Resource::UserPool(p) => Some(p),
+            _ => None,
+        })
+        .map(|p| {
+            let mut properties = json!({
+                "UserPoolName": p.name.clone().unwrap_or_else(|| p.logical_id.clone()),
+                "UsernameConfiguration": {"CaseSensitive": p.username_case_sensitive},
+                "UsernameAttributes": p.username_attributes,
+                "AutoVerifiedAttributes": p.auto_verified_attributes,
+                "Schema": p.schema,
+            });
+            if let Some(policy) = &p.password_policy {
+                properties["Policies"] = json!({"PasswordPolicy": policy});
+            }
+            let mut ids = std::collections::BTreeMap::new();
+            ids.insert(p.logical_id.clone(), p.pool_id.clone());
+            let clients = model
+                .resources
+                .iter()
+                .filter_map(|r| match r {
+                    Resource::UserPoolClient(c) if c.user_pool_id == p.pool_id => Some(c),
+                    _ => None,
+                })
+                .map(|c| {
+                    ids.insert(c.logical_id.clone(), c.client_id.clone());
+                    let mut props = json!({
+                        "ClientName": c.name.clone().unwrap_or_else(|| c.logical_id.clone()),
+                        "GenerateSecret": c.generate_secret,
+                        "ExplicitAuthFlows": c.explicit_auth_flows,
+                        "AllowedOAuthFlows": c.allowed_oauth_flows,
+                        "AllowedOAuthScopes": c.allowed_oauth_scopes,
+                        "CallbackURLs": c.callback_urls,
+                        "LogoutURLs": c.logout_urls,
+                        "PreventUserExistenceErrors":
+                            if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
+                    });
+                    let mut units = serde_json::Map::new();
+                    for (key, unit_key, v) in [
+                        (
+                            "AccessTokenValidity",
+                            "AccessToken",
+                            &c.access_token_validity,
+                        ),
+                        ("IdTokenValidity", "IdToken", &c.id_token_validity),
+                        (
+                            "RefreshTokenValidity",
+                            "RefreshToken",
+                            &c.refresh_token_validity,
+                        ),
+                    ] {
+                        if let Some((n, unit)) = v {
+                            props[key] = json!(n);
+                            units.insert(unit_key.into(), json!(unit));
+                        }
+                    }
+                    props["TokenValidityUnits"] = Value::Object(units);
+                    (c.logical_id.clone(), props)
+                })
+                .collect();
+            let domain = model.resources.iter().find_map(|r| match r {
+                Resource::UserPoolDomain(d) if d.user_pool_id == p.pool_id => {
+                    Some(json!({"Domain": d.domain}))
+                }
+                _ => None,
+            });
+            PoolTemplate {
+                logical_id: p.logical_id.clone(),
+                properties,
+                clients,
+                domain,
+                ids,
+            }
+        })
+        .collect()
+}
+
+/// Opens every pool of the template; tokens are issued by `issuer_base/<poolId>`.
+pub fn open_pools(
+    model: &Model,
+    state_dir: Option<PathBuf>,
+    issuer_base: &str,
+) -> Result<Vec<Arc<UserPool>>> {
+    pool_templates(model)
+        .iter()
+        .map(|t| {
+            let mut opts = PoolOptions::new(issuer_base);
+            opts.state_dir = state_dir.clone();
+            opts.region = model.stack.region.clone();
+            opts.code_sink = Some(Arc::new(|d: &CodeDelivery| {
+                println!(
+                    "[Cognito] confirmation code for {} in {} (AWS would mail it to {}): {}",
+                    d.username, d.pool_id, d.destination, d.code
+                );
+            }));
+            UserPool::open(t, opts)
+                .map(Arc::new)
+                .map_err(|e| anyhow!("user pool {}: {e}", t.logical_id))
+        })
+        .collect()
+}
+
+/// The `cognito_user_pools` authorizer: tokens of any local pool are accepted (the
+/// application's API names one pool in `providerARNs`).
+pub struct PoolAuthorizer {
+    verifier: Verifier,
+    issuers: Vec<String>,
+    pools: Vec<Arc<UserPool>>,
+}
+
+impl PoolAuthorizer {
+    /// Trusts the keys of `pools`.
+    pub fn new(pools: &[Arc<UserPool>]) -> Self {
+        let mut verifier = Verifier::new();
+        for p in pools {
+            verifier.add_pool(p);
+        }
+        Self {
+            verifier,
+            issuers: pools.iter().map(|p| p.issuer().to_owned()).collect(),
+            pools: pools.to_vec(),
+        }
+    }
+}
+
+impl Authorizer for PoolAuthorizer {
+    fn authorize(&self, token: Option<&str>, scopes: &[String]) -> Result<ClaimsMap, AuthFailure> {
+        let expected = AuthorizerConfig {
+            issuers: self.issuers.clone(),
+            audiences: None,
+            scopes: (!scopes.is_empty()).then(|| scopes.to_vec()),
+        };
+        let now = self
+            .pools
+            .first()
+            .map_or_else(localcloud_cognito::service::system_now, |p| p.now());
+        self.verifier
+            .verify(token, &expected, now)
+            .map_err(|e| match e {
+                // AWS answers every one of these with the UNAUTHORIZED gateway response (401).
+                AuthError::MissingToken
+                | AuthError::InvalidToken(_)
+                | AuthError::Expired
+                | AuthError::InsufficientScope => AuthFailure::Unauthorized,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use localcloud_template::{LoadOptions, StackContext};
+
+    fn model() -> Model {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let options = LoadOptions {
+            stack: StackContext::new("serverless-orders".to_owned(), "us-east-1".to_owned()),
+            parameter_overrides: Vec::new(),
+        };
+        Model::load(&root.join("template.yaml"), &options).expect("template")
+    }
+
+    #[test]
+    fn the_pool_keeps_the_template_ids_and_policy() {
+        let model = model();
+        let pools = open_pools(&model, None, "http://127.0.0.1:9229").expect("pools");
+        assert_eq!(pools.len(), 1);
+        let pool = &pools[0];
+        let Some(Resource::UserPool(t)) = model.get("UserPool") else {
+            panic!("UserPool in the template");
+        };
+        assert_eq!(pool.config.pool_id, t.pool_id);
+        assert_eq!(
+            pool.issuer(),
+            format!("http://127.0.0.1:9229/{}", t.pool_id)
+        );
+        let Some(Resource::UserPoolClient(c)) = model.get("UserPoolClient") else {
+            panic!("UserPoolClient in the template");
+        };
+        assert_eq!(pool.config.clients[0].client_id, c.client_id);
+        assert!(pool.config.clients[0].allows("ALLOW_USER_PASSWORD_AUTH"));
+        assert!(pool.config.password_policy.check("short").is_err());
+        assert!(!pool.config.case_sensitive);
+    }
+
+    #[test]
+    fn the_authorizer_refuses_what_is_not_a_pool_token() {
+        let model = model();
+        let pools = open_pools(&model, None, "http://127.0.0.1:9229").expect("pools");
+        let a = PoolAuthorizer::new(&pools);
+        assert_eq!(a.authorize(None, &[]), Err(AuthFailure::Unauthorized));
+        assert_eq!(
+            a.authorize(Some("Bearer not.a.jwt"), &[]),
+            Err(AuthFailure::Unauthorized)
+        );
+    }
+}
