@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README "Test it"; .ci/run calls exactly this).
 # On a fresh machine it installs what it needs into the repository first:
-#   .venv/ (aws-sam-cli, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator),
-#   .m2/repository (Maven's cache), and the aarch64 Rust target when rustup can add it.
+#   .venv/ (aws-sam-cli, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator,
+#   playwright-core), .m2/repository (Maven's cache), the aarch64 Rust target when rustup can
+#   add it, and Debian's chromium package (apt-get, as root or with sudo) when it is missing.
 # Then it runs every check. Each step prints its wall time; the summary is at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ pick_jdk() {
 }
 
 step "install .venv (sam, cfn-lint, cargo-lambda, zig)" install_venv
-step "install node_modules (asl-validator)" install_node
+step "install node_modules (asl-validator, playwright)" install_node
 step "rust target for arm64" pick_arch
 step "pick a JDK >= 21" pick_jdk
 export PATH="$ROOT/.venv/bin:$JAVA_HOME/bin:$PATH"
@@ -63,6 +64,32 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$ROOT/.m2/repository"
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
+
+# --- the hosted UI in a browser ---------------------------------------------------------------
+# Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; Playwright's own
+# browser download is not used) signs up, confirms and signs in on `localcloud up`'s hosted UI.
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  local sudo=
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+      echo "/usr/bin/chromium is missing and installing it needs root or sudo: apt-get install chromium" >&2
+      return 1
+    fi
+    sudo=sudo
+  fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+}
+hosted_ui_test() {
+  install_chromium
+  /usr/bin/chromium --version 2>/dev/null
+  # `cargo test` above leaves the debug binary (localcloud's e2e test runs it); the test starts
+  # `up --no-build` and needs none of the function binaries.
+  if [ ! -x "${CARGO_TARGET_DIR:-target}/debug/localcloud" ]; then cargo build -p localcloud --locked; fi
+  node --test e2e/
+}
+step "node test (hosted UI in Chromium)" hosted_ui_test
 
 # --- template, API, workflow, edge -----------------------------------------------------------
 step "template lint (sam, cfn-lint, asl)" scripts/lint-template.sh
