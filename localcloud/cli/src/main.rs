@@ -12,12 +12,14 @@
 //! - [`stack`]: starting everything in order, and stopping it.
 //! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
 //! - [`userpools`]: the template's Cognito pools and the API's authorizer over them.
-//! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`; [`token`]: `localcloud token`.
+//! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`; [`token`]: `localcloud token`;
+//!   [`graph`]: `localcloud graph` and `localcloud executions`.
 
 mod build;
 mod config;
 mod endpoint;
 mod functions;
+mod graph;
 mod invoke;
 mod logs;
 mod stack;
@@ -117,6 +119,30 @@ enum Command {
         #[arg(long, short = 't', default_value = "template.yaml")]
         template: PathBuf,
     },
+    /// Draw a workflow (an ASL file, or a state machine of the template) as SVG, DOT or Mermaid.
+    #[command(
+        after_help = "Examples:\n  localcloud graph PlaceOrderStateMachine -o place-order.svg\n  localcloud graph workflows/place-order.asl.json --format dot | dot -Tpng > g.png\n  localcloud graph PlaceOrderStateMachine            (Mermaid on stdout)"
+    )]
+    Graph {
+        /// An ASL JSON file, or a state machine's logical id, name or ARN.
+        what: String,
+        /// The format (default: from --output's extension, else Mermaid).
+        #[arg(long, value_enum)]
+        format: Option<graph::Format>,
+        /// Write here instead of stdout.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// The SAM template.
+        #[arg(long, short = 't', default_value = "template.yaml")]
+        template: PathBuf,
+    },
+    /// Inspect the executions of the running `localcloud up`: list them, or show one state by
+    /// state (status, duration, input, output, error; `--svg` draws the path it took).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  localcloud executions list\n  localcloud executions show <executionArn> --svg run.svg"
+    )]
+    Executions(ExecutionsCommand),
     /// Invoke one function once with an event file, as `sam local invoke` does: the response
     /// on stdout, the log on stderr, a non-zero exit status when the function fails.
     /// Goes through a running `localcloud up` when one answers, else starts the services for
@@ -135,6 +161,36 @@ enum Command {
         env_vars: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExecutionsCommand {
+    /// The newest executions of every state machine (or of one).
+    List {
+        /// Only this state machine (name, ARN, or part of the name).
+        #[arg(long)]
+        state_machine: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        max: usize,
+        /// The service endpoint's port (default: localcloud.toml's).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// One execution, state by state.
+    Show {
+        /// The execution ARN.
+        arn: String,
+        /// Print inputs and outputs whole (default: clipped to 160 characters).
+        #[arg(long)]
+        full: bool,
+        /// Also write the workflow graph with this execution's path coloured by outcome.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// The service endpoint's port (default: localcloud.toml's).
+        #[arg(long)]
+        port: Option<u16>,
     },
 }
 
@@ -202,6 +258,54 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
                 access,
             };
             token::run(&model, port.unwrap_or(config.ports.endpoint), &args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph {
+            what,
+            format,
+            output,
+            template,
+        } => {
+            let common = Common {
+                template,
+                parameter_overrides: Vec::new(),
+                no_build: true,
+            };
+            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            graph::graph_command(
+                &what,
+                || stack::load_model(&config, &opts),
+                format,
+                output.as_deref(),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Executions(ExecutionsCommand::List {
+            state_machine,
+            max,
+            port,
+        }) => {
+            graph::list(
+                port.unwrap_or(config.ports.endpoint),
+                state_machine.as_deref(),
+                max,
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Executions(ExecutionsCommand::Show {
+            arn,
+            full,
+            svg,
+            port,
+        }) => {
+            graph::show(
+                port.unwrap_or(config.ports.endpoint),
+                &arn,
+                full,
+                svg.as_deref(),
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Invoke {

@@ -394,6 +394,49 @@ fn the_lab_flow_runs_through_the_api_stage() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["message"], "Invalid request body");
 
+    // `localcloud executions`: the newest execution listed, shown state by state, drawn.
+    let port = up.endpoint.rsplit(':').next().expect("port").to_owned();
+    let o = localcloud()
+        .args(["executions", "list", "--port", &port])
+        .current_dir(repo())
+        .output()
+        .expect("executions list");
+    let listing = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let failed_arn = listing
+        .lines()
+        .find(|l| l.starts_with("FAILED"))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap_or_else(|| panic!("a FAILED execution in:\n{listing}"))
+        .to_owned();
+    assert!(
+        listing.lines().any(|l| l.starts_with("SUCCEEDED")),
+        "{listing}"
+    );
+    let svg = tempfile::NamedTempFile::new().expect("svg file");
+    let o = localcloud()
+        .args(["executions", "show", &failed_arn, "--port", &port, "--svg"])
+        .arg(svg.path())
+        .current_dir(repo())
+        .output()
+        .expect("executions show");
+    let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(shown.contains("status FAILED"), "{shown}");
+    assert!(
+        shown.contains("Validate (Task)") && shown.contains("succeeded"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("OrderFailed (Fail)") && shown.contains("FAILED"),
+        "{shown}"
+    );
+    let drawn = std::fs::read_to_string(svg.path()).expect("svg");
+    assert!(
+        drawn.starts_with("<svg") && drawn.contains("#c62828"),
+        "failed path coloured"
+    );
+
     // The state machine is listed by the AWS CLI on the endpoint.
     let o = up.aws(&["stepfunctions", "list-state-machines"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

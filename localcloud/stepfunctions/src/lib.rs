@@ -14,6 +14,7 @@
 //! - [`interpreter`] (private): the state loop, Retry/Catch, payload limits.
 //! - [`execution`]: run one execution; status, output, error/cause, history.
 //! - [`history`]: AWS-shaped history events.
+//! - [`graph`]: the workflow as DOT, Mermaid or SVG, coloured by an execution's outcomes.
 //! - [`api`]: the AWS JSON 1.0 service ([`api::StepFunctionsService`]): state machines,
 //!   executions (persisted), history, SendTask*, and the template's machines at `up`.
 //! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
@@ -37,6 +38,7 @@ pub mod error;
 pub mod execution;
 pub mod field;
 mod fields;
+pub mod graph;
 pub mod history;
 pub mod integration;
 pub mod interpreter;

@@ -1,0 +1,479 @@
+//! `localcloud graph` (a workflow as SVG, DOT or Mermaid) and `localcloud executions list|show`
+//! (what an execution did, state by state, from the running `up`'s Step Functions API).
+
+use crate::invoke::http;
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::Bytes;
+use localcloud_stepfunctions::graph::{self, Outcome, Outcomes};
+use localcloud_template::Model;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A self-contained SVG picture.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+}
+
+impl Format {
+    /// The format of `--output`'s extension, else Mermaid.
+    pub fn pick(explicit: Option<Format>, output: Option<&Path>) -> Format {
+        explicit.unwrap_or_else(|| {
+            match output.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+                Some("svg") => Format::Svg,
+                Some("dot" | "gv") => Format::Dot,
+                _ => Format::Mermaid,
+            }
+        })
+    }
+}
+
+fn render(g: &graph::Graph, format: Format, outcomes: &Outcomes) -> String {
+    match format {
+        Format::Svg => g.to_svg(outcomes),
+        Format::Dot => g.to_dot(outcomes),
+        Format::Mermaid => g.to_mermaid(outcomes),
+    }
+}
+
+fn write_out(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("localcloud: wrote {}", p.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// `localcloud graph <file | state machine>`.
+pub fn graph_command(
+    what: &str,
+    model: impl FnOnce() -> Result<Model>,
+    format: Option<Format>,
+    output: Option<&Path>,
+) -> Result<()> {
+    let path = PathBuf::from(what);
+    let definition: Value = if path.is_file() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?
+    } else {
+        let model = model()?;
+        let machine = model
+            .state_machines()
+            .find(|m| m.logical_id == what || m.name == what || m.arn == what)
+            .ok_or_else(|| {
+                let known: Vec<&str> = model
+                    .state_machines()
+                    .map(|m| m.logical_id.as_str())
+                    .collect();
+                anyhow!(
+                    "{what} is neither a file nor a state machine of the template (state machines: {})",
+                    known.join(", ")
+                )
+            })?;
+        machine.definition.clone()
+    };
+    let g = graph::from_definition(&definition).map_err(|e| anyhow!("{what}: {e}"))?;
+    write_out(
+        &render(&g, Format::pick(format, output), &Outcomes::new()),
+        output,
+    )
+}
+
+/// One `AWSStepFunctions.<op>` call on the endpoint.
+async fn sfn(port: u16, op: &str, body: Value) -> Result<Value> {
+    let target = format!("AWSStepFunctions.{op}");
+    let (status, _, reply) = http(
+        port,
+        "POST",
+        "/",
+        Bytes::from(body.to_string()),
+        &[
+            ("x-amz-target", &target),
+            ("content-type", "application/x-amz-json-1.0"),
+        ],
+    )
+    .await
+    .map_err(|e| {
+        anyhow!("{e:#}\nno localcloud answers on 127.0.0.1:{port}: start `localcloud up` first (or pass --port)")
+    })?;
+    let v: Value = serde_json::from_slice(&reply).unwrap_or(Value::Null);
+    if status != 200 {
+        bail!(
+            "{op}: {} {}",
+            v["__type"].as_str().unwrap_or("error"),
+            v["message"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(v)
+}
+
+fn time(epoch: Option<f64>) -> String {
+    epoch
+        .and_then(|t| chrono::DateTime::from_timestamp_millis((t * 1000.0) as i64))
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn millis(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:.1} ms", (b - a) * 1000.0),
+        _ => "-".into(),
+    }
+}
+
+/// `localcloud executions list`.
+pub async fn list(port: u16, machine: Option<&str>, max: usize) -> Result<()> {
+    let machines = sfn(port, "ListStateMachines", json!({})).await?;
+    let mut rows = Vec::new();
+    for m in machines["stateMachines"].as_array().into_iter().flatten() {
+        let arn = m["stateMachineArn"].as_str().unwrap_or_default();
+        let name = m["name"].as_str().unwrap_or_default();
+        if machine.is_some_and(|x| x != arn && x != name && !name.contains(x)) {
+            continue;
+        }
+        let list = sfn(
+            port,
+            "ListExecutions",
+            json!({"stateMachineArn": arn, "maxResults": max}),
+        )
+        .await?;
+        for e in list["executions"].as_array().into_iter().flatten() {
+            rows.push(e.clone());
+        }
+    }
+    rows.sort_by(|a, b| {
+        b["startDate"]
+            .as_f64()
+            .partial_cmp(&a["startDate"].as_f64())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    if rows.is_empty() {
+        println!("no executions");
+        return Ok(());
+    }
+    println!(
+        "{:<10} {:<23} {:>10}  EXECUTION ARN",
+        "STATUS", "STARTED", "DURATION"
+    );
+    for e in rows.iter().take(max) {
+        println!(
+            "{:<10} {:<23} {:>10}  {}",
+            e["status"].as_str().unwrap_or("?"),
+            time(e["startDate"].as_f64()),
+            millis(e["startDate"].as_f64(), e["stopDate"].as_f64()),
+            e["executionArn"].as_str().unwrap_or("?")
+        );
+    }
+    Ok(())
+}
+
+/// One state's visit, from the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// State name.
+    pub name: String,
+    /// State type (from the event type).
+    pub kind: String,
+    /// Entered at (epoch seconds).
+    pub entered: Option<f64>,
+    /// Exited at.
+    pub exited: Option<f64>,
+    /// Input.
+    pub input: Option<String>,
+    /// Output.
+    pub output: Option<String>,
+    /// The last error seen in the state, with its cause.
+    pub error: Option<(String, String)>,
+    /// Retries (a task scheduled again after a failure).
+    pub retries: u32,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// The visits of an execution's history (events in order); `failed` is whether the execution
+/// ended FAILED/TIMED_OUT/ABORTED.
+pub fn visits(events: &[Value], failed: bool) -> Vec<Visit> {
+    let mut out: Vec<Visit> = Vec::new();
+    let open = |out: &mut Vec<Visit>| out.iter().rposition(|v| v.exited.is_none());
+    for e in events {
+        let ty = e["type"].as_str().unwrap_or_default();
+        let ts = e["timestamp"].as_f64();
+        if let Some(kind) = ty.strip_suffix("StateEntered") {
+            let d = &e["stateEnteredEventDetails"];
+            out.push(Visit {
+                name: d["name"].as_str().unwrap_or_default().to_owned(),
+                kind: kind.to_owned(),
+                entered: ts,
+                exited: None,
+                input: d["input"].as_str().map(str::to_owned),
+                output: None,
+                error: None,
+                retries: 0,
+                outcome: Outcome::Running,
+            });
+        } else if ty.ends_with("StateExited") {
+            let d = &e["stateExitedEventDetails"];
+            let name = d["name"].as_str().unwrap_or_default();
+            if let Some(i) = out
+                .iter()
+                .rposition(|v| v.exited.is_none() && v.name == name)
+            {
+                let v = &mut out[i];
+                v.exited = ts;
+                v.output = d["output"].as_str().map(str::to_owned);
+                v.outcome = if v.error.is_some() {
+                    Outcome::Caught
+                } else {
+                    Outcome::Succeeded
+                };
+            }
+        } else if ty.ends_with("Failed") || ty.ends_with("TimedOut") || ty.ends_with("Aborted") {
+            let details = e
+                .as_object()
+                .and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")))
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Value::Null);
+            if let Some(i) = open(&mut out) {
+                out[i].error = Some((
+                    details["error"].as_str().unwrap_or(ty).to_owned(),
+                    details["cause"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+        } else if ty.ends_with("Scheduled") {
+            if let Some(i) = open(&mut out) {
+                if out[i].error.take().is_some() {
+                    out[i].retries += 1;
+                }
+            }
+        }
+    }
+    for v in &mut out {
+        if v.exited.is_none() && (failed || v.kind == "Fail") {
+            v.outcome = Outcome::Failed;
+        }
+    }
+    out
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!(
+            "{}… ({} chars)",
+            s.chars().take(n).collect::<String>(),
+            s.chars().count()
+        )
+    }
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Succeeded => "succeeded",
+        Outcome::Caught => "caught",
+        Outcome::Failed => "FAILED",
+        Outcome::Running => "running",
+    }
+}
+
+/// `localcloud executions show <arn>`.
+pub async fn show(port: u16, arn: &str, full: bool, svg: Option<&Path>) -> Result<()> {
+    let ex = sfn(port, "DescribeExecution", json!({"executionArn": arn})).await?;
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut req = json!({"executionArn": arn, "maxResults": 1000});
+        if let Some(t) = &token {
+            req["nextToken"] = json!(t);
+        }
+        let page = sfn(port, "GetExecutionHistory", req).await?;
+        events.extend(page["events"].as_array().cloned().unwrap_or_default());
+        token = page["nextToken"].as_str().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let status = ex["status"].as_str().unwrap_or("?");
+    let width = if full { usize::MAX } else { 160 };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", ex["executionArn"].as_str().unwrap_or(arn));
+    let _ = writeln!(
+        out,
+        "  status {status}   started {}   duration {}",
+        time(ex["startDate"].as_f64()),
+        millis(ex["startDate"].as_f64(), ex["stopDate"].as_f64())
+    );
+    if let Some(i) = ex["input"].as_str() {
+        let _ = writeln!(out, "  input  {}", clip(i, width));
+    }
+    if let Some(o) = ex["output"].as_str() {
+        let _ = writeln!(out, "  output {}", clip(o, width));
+    }
+    if let Some(e) = ex["error"].as_str() {
+        let _ = writeln!(
+            out,
+            "  error  {e}: {}",
+            clip(ex["cause"].as_str().unwrap_or_default(), width)
+        );
+    }
+    let failed = matches!(status, "FAILED" | "TIMED_OUT" | "ABORTED");
+    let visits = visits(&events, failed);
+    let _ = writeln!(
+        out,
+        "\n  {:<32} {:<10} {:>10}",
+        "STATE", "OUTCOME", "DURATION"
+    );
+    for v in &visits {
+        let retries = if v.retries > 0 {
+            format!("   ({} retries)", v.retries)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {:<32} {:<10} {:>10}{retries}",
+            format!("{} ({})", v.name, v.kind),
+            outcome_word(v.outcome),
+            millis(v.entered, v.exited)
+        );
+        if let Some(i) = &v.input {
+            let _ = writeln!(out, "      in   {}", clip(i, width));
+        }
+        if let Some(o) = &v.output {
+            let _ = writeln!(out, "      out  {}", clip(o, width));
+        }
+        if let Some((e, c)) = &v.error {
+            let _ = writeln!(out, "      err  {e}: {}", clip(c, width));
+        }
+    }
+    print!("{out}");
+    if let Some(path) = svg {
+        let machine = ex["stateMachineArn"].as_str().unwrap_or_default();
+        let described = sfn(
+            port,
+            "DescribeStateMachine",
+            json!({"stateMachineArn": machine}),
+        )
+        .await?;
+        let definition: Value =
+            serde_json::from_str(described["definition"].as_str().unwrap_or("{}"))
+                .context("the state machine's definition")?;
+        let g = graph::from_definition(&definition).map_err(|e| anyhow!("{machine}: {e}"))?;
+        let mut outcomes = Outcomes::new();
+        for v in &visits {
+            outcomes.insert(v.name.clone(), v.outcome);
+        }
+        write_out(&g.to_svg(&outcomes), Some(path))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visits_follow_the_history() {
+        let ev = |ty: &str, key: &str, d: Value, ts: f64| {
+            let mut e = json!({"type": ty, "timestamp": ts});
+            if !key.is_empty() {
+                e[key] = d;
+            }
+            e
+        };
+        let events = vec![
+            ev("ExecutionStarted", "", Value::Null, 1.0),
+            ev(
+                "TaskStateEntered",
+                "stateEnteredEventDetails",
+                json!({"name": "Charge", "input": "{}"}),
+                1.0,
+            ),
+            ev("LambdaFunctionScheduled", "", Value::Null, 1.0),
+            ev(
+                "LambdaFunctionFailed",
+                "lambdaFunctionFailedEventDetails",
+                json!({"error": "PaymentProviderUnavailable", "cause": "down"}),
+                1.1,
+            ),
+            ev("LambdaFunctionScheduled", "", Value::Null, 1.2),
+            ev(
+                "LambdaFunctionFailed",
+                "lambdaFunctionFailedEventDetails",
+                json!({"error": "PaymentDeclined", "cause": "no"}),
+                1.3,
+            ),
+            ev(
+                "TaskStateExited",
+                "stateExitedEventDetails",
+                json!({"name": "Charge", "output": "{\"e\":1}"}),
+                1.3,
+            ),
+            ev(
+                "FailStateEntered",
+                "stateEnteredEventDetails",
+                json!({"name": "Failed", "input": "{}"}),
+                1.4,
+            ),
+            ev(
+                "ExecutionFailed",
+                "executionFailedEventDetails",
+                json!({"error": "PaymentDeclined", "cause": "no"}),
+                1.4,
+            ),
+        ];
+        let v = visits(&events, true);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].outcome, Outcome::Caught);
+        assert_eq!(v[0].retries, 1);
+        assert_eq!(
+            v[0].error.as_ref().map(|e| e.0.as_str()),
+            Some("PaymentDeclined")
+        );
+        assert_eq!(v[1].outcome, Outcome::Failed);
+        assert_eq!(millis(v[0].entered, v[0].exited), "300.0 ms");
+    }
+
+    /// The README shows docs/place-order.svg: it must be what `localcloud graph` draws today.
+    #[test]
+    fn the_readme_picture_is_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let options = localcloud_template::LoadOptions {
+            stack: localcloud_template::StackContext::new(
+                "serverless-orders".to_owned(),
+                "us-east-1".to_owned(),
+            ),
+            parameter_overrides: Vec::new(),
+        };
+        let model = Model::load(&root.join("template.yaml"), &options).expect("template");
+        let machine = model.state_machines().next().expect("a state machine");
+        let g = graph::from_definition(&machine.definition).expect("graph");
+        let committed = std::fs::read_to_string(root.join("docs/place-order.svg"))
+            .expect("docs/place-order.svg");
+        assert!(
+            committed == g.to_svg(&Outcomes::new()),
+            "docs/place-order.svg is stale: run `localcloud graph PlaceOrderStateMachine -o docs/place-order.svg`"
+        );
+    }
+
+    #[test]
+    fn the_format_follows_the_extension() {
+        assert_eq!(Format::pick(None, Some(Path::new("a.svg"))), Format::Svg);
+        assert_eq!(Format::pick(None, Some(Path::new("a.dot"))), Format::Dot);
+        assert_eq!(Format::pick(None, None), Format::Mermaid);
+        assert_eq!(
+            Format::pick(Some(Format::Dot), Some(Path::new("a.svg"))),
+            Format::Dot
+        );
+    }
+}
