@@ -197,13 +197,21 @@ async fn authorize_rejects_bad_requests_and_bad_passwords() {
     h.sign_up_confirmed("alice", PW).await;
     for q in [
         authorize_query(&h, "http://evil.example/cb", true),
-        authorize_query(&h, CALLBACK, false),
+        // Cognito supports S256 only; a method without a challenge is malformed.
+        authorize_query(&h, CALLBACK, true)
+            .replace("code_challenge_method=S256", "code_challenge_method=plain"),
+        authorize_query(&h, CALLBACK, false) + "&code_challenge_method=S256",
         authorize_query(&h, CALLBACK, true).replace(&h.client_id, "nosuchclient"),
         authorize_query(&h, CALLBACK, true).replace("response_type=code", "response_type=token"),
     ] {
         let (s, loc, _) = raw(h.addr, "GET", &format!("/oauth2/authorize?{q}"), None, None).await;
         assert_eq!((s, loc), (400, None), "{q}");
     }
+    // PKCE is optional (as in Cognito): without a challenge authorize shows the login page.
+    let q = authorize_query(&h, CALLBACK, false);
+    let (s, loc, _) = raw(h.addr, "GET", &format!("/oauth2/authorize?{q}"), None, None).await;
+    assert_eq!(s, 302, "{q}");
+    assert!(loc.is_some_and(|l| l.starts_with("/login?")));
     let form = format!(
         "{}&username=alice&password=wrongPassword1",
         authorize_query(&h, CALLBACK, true)

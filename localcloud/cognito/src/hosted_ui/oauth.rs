@@ -51,14 +51,18 @@ pub(crate) fn check_authorize(
             return Err("invalid_scope".into());
         }
     }
-    // Public clients (no secret) must use PKCE, and only S256 is accepted here.
+    // PKCE is optional, as in Cognito ("Using PKCE in authorization code grants",
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/using-pkce-in-authorization-code.html):
+    // a code_challenge binds the code to its verifier at /oauth2/token, and S256 is the only
+    // method Cognito supports.
     match (
-        p.get("code_challenge"),
+        p.get("code_challenge").filter(|c| !c.is_empty()),
         p.get("code_challenge_method").map(String::as_str),
     ) {
-        (Some(c), Some("S256")) if !c.is_empty() => Ok(client),
+        (None, None) | (Some(_), Some("S256")) => Ok(client),
         _ => Err(
-            "invalid_request: code_challenge with code_challenge_method=S256 is required".into(),
+            "invalid_request: code_challenge_method must be S256 and comes with a code_challenge"
+                .into(),
         ),
     }
 }
