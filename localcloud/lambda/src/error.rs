@@ -40,7 +40,10 @@ pub enum LambdaError {
     /// 400: the payload is not JSON.
     #[error("Could not parse request body into json: {0}")]
     InvalidRequestContent(String),
-    /// 413: the payload is over the invocation type's limit.
+    /// 413: the payload is over the invocation type's limit. The API model calls this
+    /// `RequestTooLargeException`, but Lambda answers `RequestEntityTooLargeException` (recorded
+    /// in <https://zaccharles.medium.com/deep-dive-lambdas-request-payload-size-limit-2-2-6350c1ae5577>),
+    /// so that is the code sent.
     #[error("Request must be smaller than {limit} bytes for the {operation} operation")]
     RequestTooLarge {
         /// The limit in bytes.
@@ -70,7 +73,7 @@ impl LambdaError {
         match self {
             Self::ResourceNotFound { .. } => "ResourceNotFoundException",
             Self::InvalidRequestContent(_) => "InvalidRequestContentException",
-            Self::RequestTooLarge { .. } => "RequestTooLargeException",
+            Self::RequestTooLarge { .. } => "RequestEntityTooLargeException",
             Self::TooManyRequests { .. } => "TooManyRequestsException",
             Self::InvalidParameterValue(_) => "InvalidParameterValueException",
             Self::Service(_) => "ServiceException",
@@ -177,7 +180,7 @@ mod tests {
                     operation: "InvokeFunction",
                 },
                 413,
-                "RequestTooLargeException",
+                "RequestEntityTooLargeException",
                 json!({"Type": "User", "message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}),
             ),
             (

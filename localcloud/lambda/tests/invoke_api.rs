@@ -263,7 +263,7 @@ async fn oversized_payloads_are_request_too_large() {
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         answer.header("x-amzn-ErrorType"),
-        Some("RequestTooLargeException")
+        Some("RequestEntityTooLargeException")
     );
     assert_eq!(
         answer.json()["message"],
