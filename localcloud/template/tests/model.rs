@@ -153,3 +153,20 @@ fn section_level_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn an_explicit_function_name_is_the_function_name() {
+    let yaml = "Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: my-own-name
+      Runtime: provided.al2023
+      Handler: bootstrap
+      CodeUri: .
+";
+    let model = load(yaml).expect("FunctionName is accepted");
+    let f = model.functions().next().expect("the function");
+    assert_eq!(f.function_name, "my-own-name");
+    assert!(f.arn.ends_with(":function:my-own-name"), "{}", f.arn);
+}

@@ -74,8 +74,10 @@ pub struct Function {
     pub build: Option<Build>,
 }
 
-/// Properties with no local meaning (IAM, tracing, networking, deployment, signing).
+/// Properties with no local meaning (IAM, tracing, networking, deployment, signing), and
+/// `FunctionName`, which the physical name (`function_name`) is already resolved from.
 const IGNORED: &[&str] = &[
+    "FunctionName",
     "Description",
     "Role",
     "Policies",
