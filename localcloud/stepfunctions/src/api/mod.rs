@@ -7,6 +7,7 @@
 //! - `machines` (private): Create/Describe/List/Update/Delete/ValidateStateMachine(Definition).
 //! - `executions` (private): Start(Sync)Execution, Describe/List/Stop, GetExecutionHistory,
 //!   SendTask*.
+//! - `test_state` (private): TestState, one state in isolation with mocked results.
 //! - [`template`]: the template's state machines created at `up`.
 //!
 //! # Wiring (what the CLI does)
@@ -27,6 +28,7 @@ mod executions;
 mod machines;
 pub mod store;
 pub mod template;
+mod test_state;
 
 pub use error::SfnError;
 
@@ -266,6 +268,7 @@ impl StepFunctionsService {
             "SendTaskSuccess" => i.send_task_success(&req),
             "SendTaskFailure" => i.send_task_failure(&req),
             "SendTaskHeartbeat" => i.send_task_heartbeat(&req),
+            "TestState" => i.test_state(&req).await,
             other => Err(SfnError::UnknownOperationException(format!(
                 "Operation {other} is not supported by localcloud"
             ))),
