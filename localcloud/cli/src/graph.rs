@@ -1,9 +1,8 @@
 //! `localcloud graph` (a workflow as SVG, DOT or Mermaid) and `localcloud executions list|show`
 //! (what an execution did, state by state, from the running `up`'s Step Functions API).
 
-use crate::invoke::http;
+use crate::invoke::json_call;
 use anyhow::{anyhow, bail, Context, Result};
-use bytes::Bytes;
 use localcloud_stepfunctions::graph::{self, Outcome, Outcomes};
 use localcloud_template::Model;
 use serde_json::{json, Value};
@@ -92,21 +91,7 @@ pub fn graph_command(
 /// One `AWSStepFunctions.<op>` call on the endpoint.
 async fn sfn(port: u16, op: &str, body: Value) -> Result<Value> {
     let target = format!("AWSStepFunctions.{op}");
-    let (status, _, reply) = http(
-        port,
-        "POST",
-        "/",
-        Bytes::from(body.to_string()),
-        &[
-            ("x-amz-target", &target),
-            ("content-type", "application/x-amz-json-1.0"),
-        ],
-    )
-    .await
-    .map_err(|e| {
-        anyhow!("{e:#}\nno localcloud answers on 127.0.0.1:{port}: start `localcloud up` first (or pass --port)")
-    })?;
-    let v: Value = serde_json::from_slice(&reply).unwrap_or(Value::Null);
+    let (status, v) = json_call(port, &target, "application/x-amz-json-1.0", &body).await?;
     if status != 200 {
         bail!(
             "{op}: {} {}",

@@ -178,6 +178,33 @@ pub(crate) async fn http(
     Ok((status, headers, body))
 }
 
+/// One call of an AWS JSON protocol (`X-Amz-Target`) on the endpoint of a running `up`:
+/// the status and the JSON answer.
+pub(crate) async fn json_call(
+    port: u16,
+    target: &str,
+    content_type: &str,
+    body: &Value,
+) -> Result<(u16, Value)> {
+    let (status, _, reply) = http(
+        port,
+        "POST",
+        "/",
+        Bytes::from(body.to_string()),
+        &[("x-amz-target", target), ("content-type", content_type)],
+    )
+    .await
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}\nno localcloud answers on 127.0.0.1:{port}: start `localcloud up` first (or pass --port)"
+        )
+    })?;
+    Ok((
+        status,
+        serde_json::from_slice(&reply).unwrap_or(Value::Null),
+    ))
+}
+
 async fn invoke_remote(port: u16, name: &str, payload: Bytes) -> Result<bool> {
     let path = format!("/2015-03-31/functions/{name}/invocations");
     let (status, headers, body) = http(

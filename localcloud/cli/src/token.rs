@@ -4,9 +4,8 @@
 //! signs in with USER_PASSWORD_AUTH and prints the token, all through the `cognito-idp` API
 //! of the service endpoint, as the AWS CLI would.
 
-use crate::invoke::http;
+use crate::invoke::json_call;
 use anyhow::{anyhow, bail, Result};
-use bytes::Bytes;
 use localcloud_template::{Model, Resource};
 use serde_json::{json, Value};
 
@@ -55,21 +54,7 @@ fn pool_and_client(model: &Model) -> Result<(String, String)> {
 /// One `cognito-idp` call; `Err((type, message))` for an AWS error.
 async fn call(port: u16, op: &str, body: Value) -> Result<Result<Value, (String, String)>> {
     let target = format!("AWSCognitoIdentityProviderService.{op}");
-    let (status, _, reply) = http(
-        port,
-        "POST",
-        "/",
-        Bytes::from(body.to_string()),
-        &[
-            ("x-amz-target", &target),
-            ("content-type", "application/x-amz-json-1.1"),
-        ],
-    )
-    .await
-    .map_err(|e| {
-        anyhow!("{e:#}\nno localcloud answers on 127.0.0.1:{port}: start `localcloud up` first (or pass --port)")
-    })?;
-    let v: Value = serde_json::from_slice(&reply).unwrap_or(Value::Null);
+    let (status, v) = json_call(port, &target, "application/x-amz-json-1.1", &body).await?;
     if status == 200 {
         return Ok(Ok(v));
     }

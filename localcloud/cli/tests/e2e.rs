@@ -7,52 +7,12 @@
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+mod common;
+
+use common::{aws_cli, localcloud, repo, target_dir, Running as Up};
+use std::path::Path;
+use std::process::{Command, Output};
 use std::time::Duration;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
-
-/// The target folder cargo uses for this test: `<target>/debug/deps/<test binary>`.
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    exe.ancestors().nth(3).expect("target dir").to_path_buf()
-}
-
-fn localcloud() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localcloud"));
-    cmd.env("CARGO_TARGET_DIR", target_dir());
-    cmd
-}
-
-fn aws_cli() -> PathBuf {
-    let venv = repo().join(".venv/bin/aws");
-    if venv.is_file() {
-        return venv;
-    }
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        if dir.join("aws").is_file() {
-            return dir.join("aws");
-        }
-    }
-    let shim = PathBuf::from("/root/.pyenv/shims/aws");
-    assert!(shim.is_file(), "the AWS CLI (aws) is needed by this test");
-    shim
-}
-
-struct Up {
-    child: Child,
-    endpoint: String,
-    banner: Vec<String>,
-    lines: mpsc::Receiver<String>,
-}
 
 /// Starts `localcloud up --ephemeral` on free ports and waits for its Ready line.
 fn start_up() -> Up {
@@ -60,75 +20,12 @@ fn start_up() -> Up {
     // built instead of racing it in the same target folders.
     static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = STARTING.lock().unwrap_or_else(|p| p.into_inner());
-    let mut child = localcloud()
-        .args([
-            "up",
-            "--ephemeral",
-            "--port",
-            "0",
-            "--api-port",
-            "0",
-            "--auth-port",
-            "0",
-        ])
-        .current_dir(repo())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn localcloud up");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    let mut banner = Vec::new();
+    let mut cmd = localcloud();
+    cmd.args(["up", "--ephemeral", "--port", "0"])
+        .args(["--api-port", "0", "--auth-port", "0"])
+        .current_dir(repo());
     // The first run compiles every function in release mode: allow for a slow machine.
-    let deadline = std::time::Instant::now() + Duration::from_secs(1500);
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                let ready = line.starts_with("Ready in ");
-                banner.push(line);
-                if ready {
-                    break;
-                }
-            }
-            Err(e) => {
-                let _ = child.kill();
-                panic!("no Ready line ({e}); output so far:\n{}", banner.join("\n"));
-            }
-        }
-    }
-    let endpoint = banner
-        .iter()
-        .find_map(|l| l.strip_prefix("Endpoint: "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("Endpoint line")
-        .to_owned();
-    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
-    Up {
-        child,
-        endpoint,
-        banner,
-        lines: rx,
-    }
-}
-
-/// A failing assertion must not leave `localcloud up` (and its environments) running.
-impl Drop for Up {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let _ = self.child.wait();
-        }
-    }
+    Up::start(cmd, Duration::from_secs(1500))
 }
 
 impl Up {
@@ -144,7 +41,7 @@ impl Up {
 
     /// `localcloud token` as the README runs it: (exit ok, stdout, stderr).
     fn token(&self, user: &str, password: Option<&str>) -> (bool, String, String) {
-        let port = self.endpoint.rsplit(':').next().expect("port");
+        let port = self.port();
         let mut cmd = localcloud();
         cmd.args(["token", "--user", user, "--port", port])
             .current_dir(repo());
@@ -395,7 +292,7 @@ fn the_lab_flow_runs_through_the_api_stage() {
     assert_eq!(body["message"], "Invalid request body");
 
     // `localcloud executions`: the newest execution listed, shown state by state, drawn.
-    let port = up.endpoint.rsplit(':').next().expect("port").to_owned();
+    let port = up.port().to_owned();
     let o = localcloud()
         .args(["executions", "list", "--port", &port])
         .current_dir(repo())

@@ -7,29 +7,19 @@
 //! The test function is built here (`cargo build --release -p localcloud-test-functions`) into
 //! the target folder this test runs from, and `up` runs with `--no-build`.
 
+mod common;
+
+use common::{aws_cli, localcloud, repo, target_dir, Running};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/faults.yaml")
-}
-
-/// The target folder cargo uses for this test: `<target>/debug/deps/<test binary>`.
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    exe.ancestors().nth(3).expect("target dir").to_path_buf()
 }
 
 /// Builds the payload-driven test function once per test run, where `up` looks for it
@@ -48,56 +38,41 @@ fn build_test_function() {
     });
 }
 
-fn aws_cli() -> PathBuf {
-    let venv = repo().join(".venv/bin/aws");
-    if venv.is_file() {
-        return venv;
-    }
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        if dir.join("aws").is_file() {
-            return dir.join("aws");
-        }
-    }
-    let shim = PathBuf::from("/root/.pyenv/shims/aws");
-    assert!(shim.is_file(), "the AWS CLI (aws) is needed by this test");
-    shim
-}
-
 struct Up {
-    child: Child,
-    endpoint: String,
-    banner: Vec<String>,
+    run: Running,
     /// Standard error, collected to check that nothing panicked.
     stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl std::ops::Deref for Up {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.run
+    }
+}
+
+impl std::ops::DerefMut for Up {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.run
+    }
 }
 
 /// Starts `localcloud up --no-build` on the fixture, from `root` (the project root: where a
 /// `localcloud.toml` is read), and waits for its Ready line.
 fn start_up(root: &Path, ephemeral: bool) -> Up {
     build_test_function();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localcloud"));
-    cmd.env("CARGO_TARGET_DIR", target_dir())
-        .arg("up")
+    let mut cmd = localcloud();
+    cmd.arg("up")
         .args(ephemeral.then_some("--ephemeral"))
         .args(["--port", "0", "--api-port", "0", "--auth-port", "0"])
         .args(["--no-build", "--template"])
         .arg(fixture())
         .current_dir(root)
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn localcloud up");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
+    let mut run = Running::start(cmd, Duration::from_secs(60));
     let stderr_lines = Arc::new(Mutex::new(Vec::new()));
     let collected = stderr_lines.clone();
-    let stderr = child.stderr.take().expect("stderr");
+    let stderr = run.child.stderr.take().expect("stderr");
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             eprintln!("[up stderr] {line}");
@@ -106,55 +81,14 @@ fn start_up(root: &Path, ephemeral: bool) -> Up {
             }
         }
     });
-    let mut banner = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                let ready = line.starts_with("Ready in ");
-                banner.push(line);
-                if ready {
-                    break;
-                }
-            }
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("no Ready line ({e}); output so far:\n{}", banner.join("\n"));
-            }
-        }
-    }
-    // Keep draining stdout (function logs) so `up` never blocks on a full pipe.
-    std::thread::spawn(move || while rx.recv().is_ok() {});
     assert!(
-        !banner.iter().any(|l| l.contains("NOT STARTED")),
-        "{banner:#?}"
+        !run.banner.iter().any(|l| l.contains("NOT STARTED")),
+        "{:#?}",
+        run.banner
     );
-    let endpoint = banner
-        .iter()
-        .find_map(|l| l.strip_prefix("Endpoint: "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("Endpoint line")
-        .to_owned();
-    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
     Up {
-        child,
-        endpoint,
-        banner,
+        run,
         stderr: stderr_lines,
-    }
-}
-
-/// A failing assertion must not leave `localcloud up` (and its environments) running.
-impl Drop for Up {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let _ = self.child.wait();
-        }
     }
 }
 
