@@ -432,19 +432,13 @@ mod tests {
     /// The README shows docs/place-order.svg: it must be what `localcloud graph` draws today.
     #[test]
     fn the_readme_picture_is_current() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let options = localcloud_template::LoadOptions {
-            stack: localcloud_template::StackContext::new(
-                "serverless-orders".to_owned(),
-                "us-east-1".to_owned(),
-            ),
-            parameter_overrides: Vec::new(),
-        };
-        let model = Model::load(&root.join("template.yaml"), &options).expect("template");
+        let model = crate::stack::repository_model();
         let machine = model.state_machines().next().expect("a state machine");
         let g = graph::from_definition(&machine.definition).expect("graph");
-        let committed = std::fs::read_to_string(root.join("docs/place-order.svg"))
-            .expect("docs/place-order.svg");
+        let committed = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/place-order.svg"),
+        )
+        .expect("docs/place-order.svg");
         assert!(
             committed == g.to_svg(&Outcomes::new()),
             "docs/place-order.svg is stale: run `localcloud graph PlaceOrderStateMachine -o docs/place-order.svg`"

@@ -216,6 +216,16 @@ fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack
     })
 }
 
+/// Options for the commands that only read the template (no build, no overrides).
+fn template_only(template: PathBuf, root: PathBuf) -> Result<stack::Options> {
+    let common = Common {
+        template,
+        parameter_overrides: Vec::new(),
+        no_build: true,
+    };
+    options(&common, root, stack::LogTo::Stderr)
+}
+
 async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("current directory")?;
     let root = stack::find_root(&cwd);
@@ -244,12 +254,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             port,
             template,
         } => {
-            let common = Common {
-                template,
-                parameter_overrides: Vec::new(),
-                no_build: true,
-            };
-            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            let opts = template_only(template, root)?;
             let model = stack::load_model(&config, &opts)?;
             let args = token::Args {
                 user: &user,
@@ -266,12 +271,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             output,
             template,
         } => {
-            let common = Common {
-                template,
-                parameter_overrides: Vec::new(),
-                no_build: true,
-            };
-            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            let opts = template_only(template, root)?;
             graph::graph_command(
                 &what,
                 || stack::load_model(&config, &opts),

@@ -529,6 +529,17 @@ fn serve(
     })
 }
 
+/// The repository's template, loaded as `up` loads it by default (for unit tests).
+#[cfg(test)]
+pub fn repository_model() -> Model {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let options = LoadOptions {
+        stack: StackContext::new("serverless-orders".to_owned(), "us-east-1".to_owned()),
+        parameter_overrides: Vec::new(),
+    };
+    Model::load(&root.join("template.yaml"), &options).expect("template.yaml")
+}
+
 /// The project root: the folder of `localcloud.toml` (or `template.yaml`) at or above `start`.
 pub fn find_root(start: &Path) -> PathBuf {
     start

@@ -132,15 +132,7 @@ mod tests {
 
     #[test]
     fn the_template_has_a_password_client() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let options = localcloud_template::LoadOptions {
-            stack: localcloud_template::StackContext::new(
-                "serverless-orders".to_owned(),
-                "us-east-1".to_owned(),
-            ),
-            parameter_overrides: Vec::new(),
-        };
-        let model = Model::load(&root.join("template.yaml"), &options).expect("template");
+        let model = crate::stack::repository_model();
         let (pool, client) = pool_and_client(&model).expect("pool and client");
         assert!(pool.starts_with("us-east-1_"), "{pool}");
         assert_eq!(client.len(), 26, "{client}");

@@ -168,15 +168,9 @@ impl Authorizer for PoolAuthorizer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use localcloud_template::{LoadOptions, StackContext};
 
     fn model() -> Model {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let options = LoadOptions {
-            stack: StackContext::new("serverless-orders".to_owned(), "us-east-1".to_owned()),
-            parameter_overrides: Vec::new(),
-        };
-        Model::load(&root.join("template.yaml"), &options).expect("template")
+        crate::stack::repository_model()
     }
 
     #[test]
