@@ -3,8 +3,11 @@
 //! `StateMachine.{Id,Name}`, `Task.Token` and, in `ItemSelector`, `Map.Item.{Index,Value}`.
 //! Built only when a path reads it, so states that never touch `$$` pay nothing.
 
-use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
+use serde_json::{json, Map, Value};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Workflow variables by name (<https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>).
+pub type Vars = Map<String, Value>;
 
 /// The context object of one state entry.
 #[derive(Debug, Clone)]
@@ -21,12 +24,18 @@ pub struct Ctx {
     pub task_token: Option<String>,
     /// `Map.Item.Index` and `Map.Item.Value`.
     pub map_item: Option<(usize, Value)>,
+    /// The raw state input, kept for `$states.input` in JSONata states.
+    pub state_input: Option<Arc<Value>>,
+    /// The variables visible at state entry (outer scopes and this one).
+    pub vars: Arc<Vars>,
+    /// Values the state's `Assign` set; applied to its scope when the state completes.
+    pub assigned: Arc<Mutex<Vars>>,
     doc: OnceLock<Value>,
 }
 
 impl Ctx {
     /// A context for entering `state_name`.
-    pub fn new(base: Arc<Value>, state_name: &str, entered_time: String) -> Ctx {
+    pub fn new(base: Arc<Value>, state_name: &str, entered_time: String, vars: Arc<Vars>) -> Ctx {
         Ctx {
             base,
             state_name: state_name.to_string(),
@@ -34,6 +43,9 @@ impl Ctx {
             retry_count: 0,
             task_token: None,
             map_item: None,
+            state_input: None,
+            vars,
+            assigned: Arc::default(),
             doc: OnceLock::new(),
         }
     }
@@ -52,6 +64,32 @@ impl Ctx {
             doc: OnceLock::new(),
             ..self.clone()
         }
+    }
+
+    /// `$states` of a JSONata state: `input`, `context`, and `result`/`errorOutput` when given.
+    pub fn states(&self, result: Option<&Value>, error_output: Option<&Value>) -> Value {
+        let mut m = Map::new();
+        m.insert(
+            "input".into(),
+            self.state_input.as_deref().cloned().unwrap_or(Value::Null),
+        );
+        if let Some(r) = result {
+            m.insert("result".into(), r.clone());
+        }
+        if let Some(e) = error_output {
+            m.insert("errorOutput".into(), e.clone());
+        }
+        m.insert("context".into(), self.doc().clone());
+        Value::Object(m)
+    }
+
+    /// Records the variables an `Assign` produced.
+    pub fn assign(&self, values: Vars) {
+        let mut a = self
+            .assigned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        a.extend(values);
     }
 
     /// The context object as JSON.

@@ -95,6 +95,8 @@ pub mod names {
     pub const TASK_FAILED: &str = "States.TaskFailed";
     /// A Task ran longer than TimeoutSeconds.
     pub const TIMEOUT: &str = "States.Timeout";
+    /// A JSONata expression failed or returned nothing.
+    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
     /// Branch of a Parallel or Map failed.
     pub const BRANCH_FAILED: &str = "States.BranchFailed";
 }

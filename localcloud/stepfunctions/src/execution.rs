@@ -150,7 +150,7 @@ pub async fn execute_with(
             "The execution input exceeds the maximum number of bytes service limit.",
         ))
     } else {
-        let run = runner.run_machine(machine, input, started, None);
+        let run = runner.run_machine(machine, input, started, Default::default());
         let limit: BoxFuture<'static, ()> = match machine.timeout_seconds {
             Some(t) => clock.sleep(Duration::from_secs(t)),
             None => Box::pin(pending()),

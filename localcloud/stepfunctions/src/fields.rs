@@ -9,6 +9,10 @@ use serde_json::{Map, Value};
 pub struct Cx {
     /// Findings so far.
     pub diags: Vec<Diagnostic>,
+    /// The machine's top-level `QueryLanguage` is JSONata (states inherit it).
+    pub default_jsonata: bool,
+    /// The state being read uses JSONata.
+    pub jsonata: bool,
 }
 
 impl Cx {
@@ -25,6 +29,27 @@ impl Cx {
         self.report(code::SCHEMA_VALIDATION_FAILED, message, location);
     }
 }
+
+/// Fields only JSONPath states may carry.
+pub const JSONPATH_ONLY: &[&str] = &[
+    "InputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "OutputPath",
+    "ItemsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "ErrorPath",
+    "CausePath",
+    "Result",
+    "Variable",
+];
+
+/// Fields only JSONata states may carry.
+pub const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items", "Condition"];
 
 /// A JSON object of the definition at a location.
 #[derive(Clone, Copy)]
@@ -50,10 +75,14 @@ impl<'a> Obj<'a> {
             if matches!(k.as_str(), "Type" | "Comment") || allowed.contains(&k.as_str()) {
                 continue;
             }
-            if matches!(k.as_str(), "Assign" | "Arguments" | "Output") {
-                cx.report(
-                    code::NOT_EMULATED,
-                    format!("The field \"{k}\" (JSONata and variables) is not yet supported by localcloud"),
+            if JSONPATH_ONLY.contains(&k.as_str()) && cx.jsonata {
+                cx.schema(
+                    format!("The field \"{k}\" is not supported for QueryLanguage JSONata"),
+                    &self.at(k),
+                );
+            } else if JSONATA_ONLY.contains(&k.as_str()) && !cx.jsonata {
+                cx.schema(
+                    format!("The field \"{k}\" is not supported for QueryLanguage JSONPath"),
                     &self.at(k),
                 );
             } else {

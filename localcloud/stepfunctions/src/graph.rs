@@ -131,7 +131,11 @@ pub fn from_definition(def: &Value) -> Result<Graph, String> {
         to: start_at.into(),
         kind: EdgeKind::Next,
     }];
-    for (name, s) in states {
+    // Sorted by name, so the drawing does not depend on whether serde_json keeps key order
+    // (jsonata-core turns on its `preserve_order` feature).
+    let mut sorted: Vec<(&String, &Value)> = states.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, s) in sorted {
         let kind = s
             .get("Type")
             .and_then(Value::as_str)
@@ -140,7 +144,9 @@ pub fn from_definition(def: &Value) -> Result<Graph, String> {
         let mut inner = Vec::new();
         let mut collect = |g: &Value| {
             if let Some(st) = g.get("States").and_then(Value::as_object) {
-                inner.extend(st.keys().cloned());
+                let mut names: Vec<String> = st.keys().cloned().collect();
+                names.sort();
+                inner.extend(names);
             }
         };
         for b in s

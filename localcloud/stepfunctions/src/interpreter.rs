@@ -2,7 +2,7 @@
 //! its input/output processing and work, apply Retry/Catch, record history, follow `Next`.
 
 use crate::clock::{iso, Clock};
-use crate::context::Ctx;
+use crate::context::{Ctx, Vars};
 use crate::error::{names, StatesError};
 use crate::field::Io;
 use crate::history::History;
@@ -30,7 +30,7 @@ pub(crate) struct Runner {
     pub region: String,
 }
 
-enum Step {
+pub(crate) enum Step {
     Next(String, Value),
     End(Value),
 }
@@ -54,12 +54,14 @@ impl Runner {
         m: &'a StateMachine,
         input: Value,
         prev: u64,
-        _item: Option<Value>,
+        outer: Arc<Vars>,
     ) -> BoxFuture<'a, Result<Value, StatesError>> {
         Box::pin(async move {
             let mut name = m.start_at.clone();
             let mut input = input;
             let mut prev = prev;
+            // This scope's variables; outer scopes' are read-only here.
+            let mut local = Vars::new();
             loop {
                 if self.history.len() >= MAX_HISTORY_EVENTS {
                     return Err(StatesError::runtime(format!(
@@ -69,7 +71,16 @@ impl Runner {
                 let state = m.states.get(&name).ok_or_else(|| {
                     StatesError::runtime(format!("The state '{name}' does not exist"))
                 })?;
-                match self.run_state(state, input, &mut prev).await? {
+                let visible = if local.is_empty() {
+                    outer.clone()
+                } else {
+                    let mut v = (*outer).clone();
+                    v.extend(local.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    Arc::new(v)
+                };
+                let (step, assigned) = self.run_state(state, input, &mut prev, visible).await?;
+                local.extend(assigned);
+                match step {
                     Step::Next(n, out) => {
                         name = n;
                         input = out;
@@ -85,7 +96,8 @@ impl Runner {
         state: &State,
         input: Value,
         prev: &mut u64,
-    ) -> Result<Step, StatesError> {
+        vars: Arc<Vars>,
+    ) -> Result<(Step, Vars), StatesError> {
         let ty = state.kind.type_name();
         let entered = self.history.push(
             *prev,
@@ -94,14 +106,22 @@ impl Runner {
             json!({"name": state.name, "input": input.to_string()}),
         );
         *prev = entered;
-        let ctx = Ctx::new(self.base_ctx.clone(), &state.name, iso(self.clock.now()));
+        let mut ctx = Ctx::new(
+            self.base_ctx.clone(),
+            &state.name,
+            iso(self.clock.now()),
+            vars,
+        );
+        if state.jsonata {
+            ctx.state_input = Some(Arc::new(input.clone()));
+        }
         let prefix = |e: StatesError| -> StatesError {
-            if e.error == names::RUNTIME
+            if (e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR)
                 && !e
                     .cause
                     .starts_with("An error occurred while executing the state")
             {
-                StatesError::runtime(format!(
+                StatesError::new(e.error, format!(
                     "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
                     state.name, e.cause
                 ))
@@ -118,19 +138,35 @@ impl Runner {
             Ok(Step::End(out)) => (None, out),
             Err(e) => return Err(e),
         };
+        let assigned = std::mem::take(
+            &mut *ctx
+                .assigned
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let mut details = json!({"name": state.name, "output": output.to_string()});
+        if !assigned.is_empty() {
+            let shown: serde_json::Map<String, Value> = assigned
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.to_string())))
+                .collect();
+            details["assignedVariables"] = Value::Object(shown);
+            details["assignedVariablesDetails"] = json!({"truncated": false});
+        }
         *prev = self.history.push(
             *prev,
             &format!("{ty}StateExited"),
             "stateExitedEventDetails",
-            json!({"name": state.name, "output": output.to_string()}),
+            details,
         );
-        Ok(match next {
+        let step = match next {
             Some(n) => Step::Next(n, output),
             None => Step::End(output),
-        })
+        };
+        Ok((step, assigned))
     }
 
-    fn follow(state: &State, output: Value) -> Step {
+    pub(crate) fn follow(state: &State, output: Value) -> Step {
         match &state.transition {
             Transition::Next(n) => Step::Next(n.clone(), output),
             Transition::End => Step::End(output),
@@ -145,6 +181,10 @@ impl Runner {
         prev: &mut u64,
     ) -> Result<Step, StatesError> {
         let io = &state.io;
+        let has_work = matches!(state.kind, Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_));
+        if state.jsonata && !has_work {
+            return self.state_work_jsonata(state, input, ctx).await;
+        }
         match &state.kind {
             Kind::Pass(p) => {
                 let effective = io.input_path.apply(input.clone(), ctx)?;
@@ -153,6 +193,7 @@ impl Runner {
                     (None, Some(t)) => t.eval(&effective, ctx)?,
                     (None, None) => effective,
                 };
+                path_assign(state, &result, ctx)?;
                 let out = io
                     .output_path
                     .apply(io.result_path.apply(input, result)?, ctx)?;
@@ -165,11 +206,13 @@ impl Runner {
             Kind::Choice(c) => {
                 let effective = io.input_path.apply(input, ctx)?;
                 let next = c.choose(&effective, ctx)?;
+                path_assign(state, &effective, ctx)?;
                 Ok(Step::Next(next, io.output_path.apply(effective, ctx)?))
             }
             Kind::Wait(w) => {
                 let effective = io.input_path.apply(input, ctx)?;
                 let d = w.duration(&effective, ctx, self.clock.now())?;
+                path_assign(state, &effective, ctx)?;
                 self.clock.sleep(d).await;
                 Ok(Self::follow(state, io.output_path.apply(effective, ctx)?))
             }
@@ -212,7 +255,7 @@ impl Runner {
         };
         let result = match &state.kind {
             Kind::Task(t) => self.run_task(t, effective, ctx, prev).await?,
-            Kind::Parallel(p) => self.run_parallel(p, effective, prev).await?,
+            Kind::Parallel(p) => self.run_parallel(p, effective, ctx, prev).await?,
             Kind::Map(m) => self.run_map(m, effective, ctx, prev).await?,
             _ => effective,
         };
@@ -220,6 +263,7 @@ impl Runner {
             Some(t) => t.eval(&result, ctx)?,
             None => result,
         };
+        path_assign(state, &result, ctx)?;
         let out = io
             .output_path
             .apply(io.result_path.apply(input, result)?, ctx)?;
@@ -248,10 +292,14 @@ impl Runner {
                 _ => None,
             };
             let actx = ctx.with(retry_count, token, None);
-            let err = match self
-                .attempt(state, &state.io, input.clone(), &actx, prev)
-                .await
-            {
+            let run = if state.jsonata {
+                self.attempt_jsonata(state, input.clone(), &actx, prev)
+                    .await
+            } else {
+                self.attempt(state, &state.io, input.clone(), &actx, prev)
+                    .await
+            };
+            let err = match run {
                 Ok(out) => return Ok(Self::follow(state, out)),
                 Err(e) => e,
             };
@@ -274,10 +322,19 @@ impl Runner {
                 .iter()
                 .find(|c| matches(&c.error_equals, &err.error))
             {
-                let out = c.result_path.apply(input, err.to_output())?;
+                let out = self.catch_output(state, c, input, &err, &actx)?;
                 return Ok(Step::Next(c.next.clone(), out));
             }
             return Err(err);
         }
     }
+}
+
+/// Evaluates a JSONPath state's `Assign` with `$` = `doc` and records the values.
+pub(crate) fn path_assign(state: &State, doc: &Value, ctx: &Ctx) -> Result<(), StatesError> {
+    if let Some(a) = &state.assign {
+        let values = a.eval(doc, &Value::Null, ctx)?;
+        ctx.assign(values);
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! The Amazon States Language interpreter of the local cloud (JSONPath mode).
+//! The Amazon States Language interpreter of the local cloud (JSONPath and JSONata modes).
 //!
 //! # Layout
 //!
@@ -7,8 +7,14 @@
 //! - [`state`]: the typed model, one module per state type (`pass`, `task`, `choice`, `wait`,
 //!   `fail`, `parallel`, `map`) plus `retry` (Retry and Catch).
 //! - [`field`]: input/output processing: `input_output` (InputPath, OutputPath), `parameters`
-//!   (payload templates: Parameters, ResultSelector, ItemSelector), `result_path`.
-//! - [`path`]: reference paths (our reader and writer) and JSONPath queries (`jsonpath-rust`).
+//!   (payload templates: Parameters, ResultSelector, ItemSelector), `result_path`, `assign`
+//!   (`Assign` in both query languages) and `jsonata_io` (JSONata states: Arguments, Output,
+//!   Catch Output, `$states`).
+//! - [`jsonata`]: `{% %}` expressions on `jsonata-core` (pinned), with `$states`, the workflow
+//!   variables and the Step Functions functions (`$partition`, `$range`, `$hash`, `$random`,
+//!   `$uuid`, `$parse`; no `$eval`); failures are `States.QueryEvaluationError`.
+//! - [`path`]: reference paths (our reader and writer) and JSONPath queries (`jsonpath-rust`);
+//!   `$name...` paths read workflow variables.
 //! - [`intrinsic`]: `parser` for `States.X(...)` calls and `functions` evaluating them.
 //! - [`context`]: the context object `$$`.
 //! - [`interpreter`] (private): the state loop, Retry/Catch, payload limits.
@@ -26,8 +32,11 @@
 //! - [`error`]: diagnostics and `States.*` errors.
 //! - `fields` (private): reading definition JSON with diagnostics.
 //!
-//! JSONata mode (`QueryLanguage: JSONata`), variables (`Assign`) and Distributed Map are
-//! rejected at validation with the named code `LOCALCLOUD_NOT_EMULATED`.
+//! JSONata mode (`QueryLanguage: JSONata`, top level or per state) and variables (`Assign`) run
+//! as AWS documents them: variables are read as they were at state entry, set when the state
+//! completes, and a Parallel branch or Map iteration reads the outer variables in a scope of
+//! its own. Distributed Map is rejected at validation with the named code
+//! `LOCALCLOUD_NOT_EMULATED`; see `docs/local-differences.md` for what JSONata still lacks.
 
 #![warn(missing_docs)]
 
@@ -43,6 +52,7 @@ pub mod history;
 pub mod integration;
 pub mod interpreter;
 pub mod intrinsic;
+pub mod jsonata;
 pub mod path;
 #[cfg(feature = "sdk-interceptor")]
 pub mod sdk;

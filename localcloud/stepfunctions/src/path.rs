@@ -35,6 +35,8 @@ pub struct Path {
     pub text: String,
     /// `$` or `$$`.
     pub root: Root,
+    /// `$name...`: the path reads the workflow variable `name` instead of the input.
+    pub variable: Option<String>,
     kind: Kind,
 }
 
@@ -50,6 +52,13 @@ impl Path {
         let (root, rest) = if let Some(r) = text.strip_prefix("$$") {
             (Root::Context, r)
         } else if let Some(r) = text.strip_prefix('$') {
+            if r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                let end = r.find(['.', '[']).unwrap_or(r.len());
+                let mut p = Path::parse(&format!("${}", &r[end..]))?;
+                p.text = text.to_string();
+                p.variable = Some(r[..end].to_string());
+                return Ok(p);
+            }
             (Root::Input, r)
         } else {
             return Err(format!("The value '{text}' is not a valid JSONPath"));
@@ -58,6 +67,7 @@ impl Path {
             return Ok(Path {
                 text: text.to_string(),
                 root,
+                variable: None,
                 kind: Kind::Reference(segs),
             });
         }
@@ -66,6 +76,7 @@ impl Path {
             Ok(_) => Ok(Path {
                 text: text.to_string(),
                 root,
+                variable: None,
                 kind: Kind::Query(query),
             }),
             Err(_) => Err(format!("The value '{text}' is not a valid JSONPath")),
@@ -92,9 +103,10 @@ impl Path {
 
     /// Reads the path: `None` when a reference path names no node (or a query fails).
     pub fn read(&self, input: &Value, context: &Ctx) -> Option<Value> {
-        let doc = match self.root {
-            Root::Input => input,
-            Root::Context => context.doc(),
+        let doc = match (&self.variable, self.root) {
+            (Some(name), _) => context.vars.get(name)?,
+            (None, Root::Input) => input,
+            (None, Root::Context) => context.doc(),
         };
         match &self.kind {
             Kind::Reference(segs) => get(doc, segs).cloned(),
@@ -188,7 +200,12 @@ mod tests {
     use serde_json::json;
 
     fn ctx() -> Ctx {
-        Ctx::new(std::sync::Arc::new(json!({})), "S", String::new())
+        Ctx::new(
+            std::sync::Arc::new(json!({})),
+            "S",
+            String::new(),
+            std::sync::Arc::default(),
+        )
     }
 
     #[test]
@@ -225,5 +242,21 @@ mod tests {
         assert!(Path::parse("foo").is_err());
         assert!(Path::parse("$.a[").is_err());
         assert!(Path::parse_reference("$..a").is_err());
+    }
+
+    #[test]
+    fn variable_paths_read_variables() {
+        let mut vars = serde_json::Map::new();
+        vars.insert("order".into(), json!({"items": [{"sku": "a"}]}));
+        let c = Ctx::new(
+            std::sync::Arc::new(json!({})),
+            "S",
+            String::new(),
+            std::sync::Arc::new(vars),
+        );
+        let p = Path::parse("$order.items[0].sku").unwrap();
+        assert_eq!(p.variable.as_deref(), Some("order"));
+        assert_eq!(p.read(&json!({}), &c), Some(json!("a")));
+        assert_eq!(Path::parse("$missing").unwrap().read(&json!({}), &c), None);
     }
 }

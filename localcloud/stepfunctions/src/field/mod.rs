@@ -1,7 +1,9 @@
 //! Input and output processing fields (<https://states-language.net/spec.html#filters>):
 //! `InputPath` -> `Parameters` -> (the state's work) -> `ResultSelector` -> `ResultPath` -> `OutputPath`.
 
+pub mod assign;
 pub mod input_output;
+pub mod jsonata_io;
 pub mod parameters;
 pub mod result_path;
 

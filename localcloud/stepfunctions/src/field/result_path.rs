@@ -27,7 +27,7 @@ impl ResultPath {
             None => ResultPath::Replace,
             Some(Value::Null) => ResultPath::Discard,
             Some(_) => match o.ref_path(cx, k) {
-                Some(p) if p.root == path::Root::Context => {
+                Some(p) if p.root == path::Root::Context || p.variable.is_some() => {
                     cx.schema("ResultPath cannot write to the context object", &o.at(k));
                     ResultPath::Replace
                 }

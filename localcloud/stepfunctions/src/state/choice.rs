@@ -103,6 +103,8 @@ pub enum Rule {
     Or(Vec<Rule>),
     /// `Not`.
     Not(Box<Rule>),
+    /// `Condition` of a JSONata rule.
+    Condition(crate::jsonata::Template),
     /// `Variable` + operator.
     Compare {
         /// `Variable`.
@@ -121,16 +123,67 @@ pub struct Choice {
     pub choices: Vec<(Rule, String)>,
     /// `Default`.
     pub default: Option<String>,
+    /// Per rule (same order as `choices`): its own `Assign` and `Output` (JSONata).
+    pub rule_fields: Vec<(
+        Option<crate::field::assign::Assign>,
+        Option<crate::jsonata::Template>,
+    )>,
 }
+
+fn parse_condition(v: &Value, cx: &mut Cx, loc: &str) -> Option<(Rule, String, RuleFields)> {
+    let Value::Object(map) = v else {
+        cx.schema("A choice rule must be an object", loc);
+        return None;
+    };
+    let o = Obj { map, loc };
+    o.allow(cx, &["Condition", "Next", "Assign", "Output"]);
+    let next = o.req_str(cx, "Next").unwrap_or_default();
+    let cond = match o.get("Condition") {
+        None => {
+            cx.schema("These fields are required: [Condition]", loc);
+            return None;
+        }
+        Some(Value::Bool(b)) => crate::jsonata::Template::Literal(Value::Bool(*b)),
+        Some(Value::String(s)) if crate::jsonata::expression(s).is_some() => {
+            crate::jsonata::Template::compile(&Value::String(s.clone()), cx, &o.at("Condition"))
+        }
+        Some(_) => {
+            cx.schema(
+                "The value of the field 'Condition' must be a boolean or a JSONata expression",
+                &o.at("Condition"),
+            );
+            return None;
+        }
+    };
+    let assign = crate::field::assign::Assign::parse(o, cx, true);
+    let output = o
+        .get("Output")
+        .map(|v| crate::jsonata::Template::compile(v, cx, &o.at("Output")));
+    Some((Rule::Condition(cond), next, (assign, output)))
+}
+
+type RuleFields = (
+    Option<crate::field::assign::Assign>,
+    Option<crate::jsonata::Template>,
+);
 
 impl Choice {
     /// Reads `Choices` and `Default`.
     pub fn parse(o: Obj<'_>, cx: &mut Cx) -> Choice {
         let mut choices = Vec::new();
+        let mut rule_fields = Vec::new();
         match o.arr(cx, "Choices") {
             Some(a) if !a.is_empty() => {
                 for (i, v) in a.iter().enumerate() {
                     let loc = format!("{}/Choices[{i}]", o.loc);
+                    if cx.jsonata {
+                        if let Some((rule, next, fields)) = parse_condition(v, cx, &loc) {
+                            choices.push((rule, next));
+                            rule_fields.push(fields);
+                        }
+                        continue;
+                    }
+                    rule_fields.push((None, None));
                     if let Some(rule) = parse_rule(v, cx, &loc, true) {
                         let next = v
                             .get("Next")
@@ -147,18 +200,28 @@ impl Choice {
         Choice {
             choices,
             default: o.str(cx, "Default"),
+            rule_fields,
         }
     }
 
     /// The name of the next state for this effective input.
     pub fn choose(&self, input: &Value, ctx: &Ctx) -> Result<String, StatesError> {
-        for (rule, next) in &self.choices {
+        self.choose_rule(input, ctx).map(|(next, _)| next)
+    }
+
+    /// The next state and the index of the matching rule (`None`: `Default`).
+    pub fn choose_rule(
+        &self,
+        input: &Value,
+        ctx: &Ctx,
+    ) -> Result<(String, Option<usize>), StatesError> {
+        for (i, (rule, next)) in self.choices.iter().enumerate() {
             if eval(rule, input, ctx)? {
-                return Ok(next.clone());
+                return Ok((next.clone(), Some(i)));
             }
         }
-        self.default
-            .clone()
+        let d = self.default.clone();
+        d.map(|d| (d, None))
             .ok_or_else(|| StatesError::new(names::NO_CHOICE_MATCHED, "No Matches!"))
     }
 }
@@ -281,6 +344,26 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
 
 fn eval(rule: &Rule, input: &Value, ctx: &Ctx) -> Result<bool, StatesError> {
     match rule {
+        Rule::Condition(t) => {
+            let vars = ctx.vars.clone();
+            let env = crate::jsonata::Env {
+                states: ctx.states(None, None),
+                vars: &vars,
+            };
+            match t.eval(&env, "Condition")? {
+                Value::Bool(b) => Ok(b),
+                v => Err(StatesError::new(
+                    names::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The Condition '{}' returned {v}, which is not a boolean.",
+                        match t {
+                            crate::jsonata::Template::Expr(e) => e.as_str(),
+                            _ => "",
+                        }
+                    ),
+                )),
+            }
+        }
         Rule::And(rs) => {
             for r in rs {
                 if !eval(r, input, ctx)? {

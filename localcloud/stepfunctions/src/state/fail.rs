@@ -20,6 +20,8 @@ pub enum Source {
     Path(Path),
     /// `ErrorPath` / `CausePath` as an intrinsic call.
     Call(parser::Call),
+    /// `Error` / `Cause` as a JSONata expression (JSONata states).
+    Expr(String),
 }
 
 /// A Fail state.
@@ -40,7 +42,22 @@ fn source(o: Obj<'_>, cx: &mut Cx, lit: &str, path: &str) -> Source {
             );
             Source::None
         }
-        (Some(_), None) => o.str(cx, lit).map(Source::Literal).unwrap_or(Source::None),
+        (Some(_), None) => match o.str(cx, lit) {
+            Some(s) if cx.jsonata && crate::jsonata::expression(&s).is_some() => {
+                let e = crate::jsonata::expression(&s)
+                    .unwrap_or_default()
+                    .to_string();
+                if let Err(msg) = crate::jsonata::check(&e) {
+                    cx.schema(
+                        format!("The value '{s}' is not a valid JSONata expression: {msg}"),
+                        &o.at(lit),
+                    );
+                }
+                Source::Expr(e)
+            }
+            Some(s) => Source::Literal(s),
+            None => Source::None,
+        },
         (None, Some(_)) => match o.str(cx, path) {
             Some(s) if parser::looks_like_call(&s) => {
                 match parser::parse(&s).and_then(|c| functions::check(&c).map(|()| c)) {
@@ -82,6 +99,21 @@ impl Fail {
                 Source::Literal(l) => return Ok(Some(l.clone())),
                 Source::Path(p) => p.read(input, ctx),
                 Source::Call(c) => Some(functions::eval(c, input, ctx, field)?),
+                Source::Expr(e) => {
+                    let lit = field.trim_end_matches("Path");
+                    let vars = ctx.vars.clone();
+                    let env = crate::jsonata::Env {
+                        states: ctx.states(None, None),
+                        vars: &vars,
+                    };
+                    return match crate::jsonata::eval(e, &env, lit)? {
+                        Value::String(s) => Ok(Some(s)),
+                        v => Err(StatesError::new(
+                            crate::error::names::QUERY_EVALUATION_ERROR,
+                            format!("The JSONata expression '{e}' specified for the field '{lit}' returned {v}, which is not a string."),
+                        )),
+                    };
+                }
             };
             match v {
                 Some(Value::String(s)) => Ok(Some(s)),

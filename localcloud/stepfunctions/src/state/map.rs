@@ -60,6 +60,10 @@ pub struct Map {
     pub retriers: Vec<Retrier>,
     /// `Catch`.
     pub catchers: Vec<Catcher>,
+    /// `Items` (JSONata; default `$states.input`).
+    pub items: Option<crate::jsonata::Template>,
+    /// `ItemSelector` of a JSONata Map.
+    pub jsonata_selector: Option<crate::jsonata::Template>,
 }
 
 impl Map {
@@ -122,10 +126,28 @@ impl Map {
             );
         }
         let (retriers, catchers) = retry::parse(o, cx);
+        let jsonata_mode = cx.jsonata;
+        let jtemplate = |cx: &mut Cx, k: &str| {
+            o.get(k)
+                .filter(|_| jsonata_mode)
+                .map(|v| crate::jsonata::Template::compile(v, cx, &o.at(k)))
+        };
+        let items = jtemplate(cx, "Items");
+        let jsonata_selector = jtemplate(cx, "ItemSelector");
         Map {
+            items,
+            jsonata_selector,
             processor,
-            items_path: o.path(cx, "ItemsPath"),
-            item_selector: Template::parse_field(o, cx, "ItemSelector"),
+            items_path: if jsonata_mode {
+                None
+            } else {
+                o.path(cx, "ItemsPath")
+            },
+            item_selector: if jsonata_mode {
+                None
+            } else {
+                Template::parse_field(o, cx, "ItemSelector")
+            },
             max_concurrency: o.uint(cx, "MaxConcurrency").unwrap_or(0),
             tolerated_count: o.uint(cx, "ToleratedFailureCount"),
             tolerated_percentage,
@@ -147,9 +169,17 @@ impl Runner {
         let Some(processor) = &m.processor else {
             return Err(StatesError::runtime("The Map state has no ItemProcessor"));
         };
-        let items = match &m.items_path {
-            None => effective.clone(),
-            Some(p) => p.read(&effective, ctx).ok_or_else(|| {
+        let vars = ctx.vars.clone();
+        let items = match (&m.items_path, &m.items) {
+            (_, Some(t)) => t.eval(
+                &crate::jsonata::Env {
+                    states: ctx.states(None, None),
+                    vars: &vars,
+                },
+                "Items",
+            )?,
+            (None, None) => effective.clone(),
+            (Some(p), None) => p.read(&effective, ctx).ok_or_else(|| {
                 StatesError::runtime(format!(
                     "Invalid path '{}' : No results for path: {}",
                     p.text, p.text
@@ -171,9 +201,19 @@ impl Runner {
         );
         let mut inputs = Vec::with_capacity(total);
         for (i, item) in items.into_iter().enumerate() {
-            inputs.push(match &m.item_selector {
-                Some(t) => t.eval(&effective, &ctx.with(0, None, Some((i, item))))?,
-                None => item,
+            inputs.push(match (&m.item_selector, &m.jsonata_selector) {
+                (_, Some(t)) => {
+                    let ictx = ctx.with(0, None, Some((i, item)));
+                    t.eval(
+                        &crate::jsonata::Env {
+                            states: ictx.states(None, None),
+                            vars: &vars,
+                        },
+                        "ItemSelector",
+                    )?
+                }
+                (Some(t), None) => t.eval(&effective, &ctx.with(0, None, Some((i, item))))?,
+                (None, None) => item,
             });
         }
         let limit = if m.max_concurrency == 0 {
@@ -183,6 +223,7 @@ impl Runner {
         };
         let iterations = stream::iter(inputs.into_iter().enumerate().map(|(i, input)| {
             let name = ctx.state_name.clone();
+            let vars = vars.clone();
             async move {
                 let details = json!({"name": name, "index": i});
                 let id = self.history.push(
@@ -191,7 +232,7 @@ impl Runner {
                     "mapIterationStartedEventDetails",
                     details.clone(),
                 );
-                let r = self.run_machine(processor, input, id, None).await;
+                let r = self.run_machine(processor, input, id, vars.clone()).await;
                 let kind = if r.is_ok() {
                     "MapIterationSucceeded"
                 } else {

@@ -11,8 +11,10 @@ pub mod task;
 pub mod wait;
 
 use crate::error::code;
+use crate::field::assign::Assign;
 use crate::field::Io;
-use crate::fields::{Cx, Obj};
+use crate::fields::{Cx, Obj, JSONPATH_ONLY};
+use crate::jsonata;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -51,6 +53,14 @@ pub struct State {
     pub transition: Transition,
     /// What it does.
     pub kind: Kind,
+    /// It uses JSONata (its own `QueryLanguage`, else the machine's).
+    pub jsonata: bool,
+    /// `Assign`.
+    pub assign: Option<Assign>,
+    /// `Arguments` (JSONata Task and Parallel).
+    pub arguments: Option<jsonata::Template>,
+    /// `Output` (JSONata).
+    pub output: Option<jsonata::Template>,
 }
 
 /// The state types.
@@ -70,8 +80,8 @@ pub enum Kind {
     Fail(fail::Fail),
     /// Parallel.
     Parallel(parallel::Parallel),
-    /// Map (inline).
-    Map(map::Map),
+    /// Map (inline), boxed: it is the largest state.
+    Map(Box<map::Map>),
 }
 
 impl Kind {
@@ -113,11 +123,7 @@ pub fn parse_machine(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Sta
     if let Some(ql) = o.str(cx, "QueryLanguage") {
         match ql.as_str() {
             "JSONPath" => {}
-            "JSONata" => cx.report(
-                code::NOT_EMULATED,
-                "QueryLanguage JSONata is not yet supported by localcloud",
-                &o.at("QueryLanguage"),
-            ),
+            "JSONata" => cx.default_jsonata = true,
             other => cx.schema(
                 format!("The value '{other}' of QueryLanguage is not JSONPath or JSONata"),
                 &o.at("QueryLanguage"),
@@ -164,31 +170,57 @@ pub fn parse_machine(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Sta
 }
 
 fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
+    let saved = cx.jsonata;
+    let state = parse_state_in(name, v, cx, loc);
+    cx.jsonata = saved;
+    state
+}
+
+fn parse_state_in(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
     let Value::Object(map) = v else {
         cx.schema("A state must be a JSON object", loc);
         return None;
     };
     let o = Obj { map, loc };
-    if let Some(ql) = o.str(cx, "QueryLanguage") {
-        if ql == "JSONata" {
-            cx.report(
-                code::NOT_EMULATED,
-                "QueryLanguage JSONata is not yet supported by localcloud",
-                &o.at("QueryLanguage"),
-            );
-        } else if ql != "JSONPath" {
+    let jsonata_mode = match o.str(cx, "QueryLanguage").as_deref() {
+        None => cx.default_jsonata,
+        Some("JSONata") => true,
+        Some("JSONPath") => {
+            if cx.default_jsonata {
+                cx.schema(
+                    "A state cannot use QueryLanguage JSONPath when the state machine's QueryLanguage is JSONata",
+                    &o.at("QueryLanguage"),
+                );
+            }
+            false
+        }
+        Some(ql) => {
             cx.schema(
                 format!("The value '{ql}' of QueryLanguage is not JSONPath or JSONata"),
                 &o.at("QueryLanguage"),
             );
+            cx.default_jsonata
         }
-    }
+    };
+    cx.jsonata = jsonata_mode;
     let ty = o.req_str(cx, "Type")?;
     let with = |extra: &[&'static str], groups: &[&[&'static str]]| -> Vec<&'static str> {
         let mut v: Vec<&'static str> = vec!["QueryLanguage"];
         v.extend_from_slice(extra);
         for g in groups {
             v.extend_from_slice(g);
+        }
+        if !matches!(ty.as_str(), "Succeed" | "Fail") {
+            v.push("Assign");
+        }
+        if jsonata_mode {
+            v.retain(|f| !JSONPATH_ONLY.contains(f));
+            match ty.as_str() {
+                "Fail" => {}
+                "Task" | "Parallel" => v.extend(["Output", "Arguments"]),
+                "Map" => v.extend(["Output", "Items"]),
+                _ => v.push("Output"),
+            }
         }
         v
     };
@@ -225,7 +257,7 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
             true,
         ),
         "Map" => (
-            Kind::Map(map::Map::parse(o, cx)),
+            Kind::Map(Box::new(map::Map::parse(o, cx))),
             with(map::FIELDS, &[IO_IN_OUT, FLOW]),
             true,
         ),
@@ -237,6 +269,7 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
             return None;
         }
     };
+    cx.jsonata = jsonata_mode;
     o.allow(cx, &allowed);
     let transition = if flows {
         match (o.get("Next"), o.get("End")) {
@@ -258,9 +291,21 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
     } else {
         Transition::End
     };
-    let mut io = Io::parse(o, cx);
+    let mut io = if jsonata_mode {
+        Io::default()
+    } else {
+        Io::parse(o, cx)
+    };
+    let assign = Assign::parse(o, cx, jsonata_mode);
+    let template = |cx: &mut Cx, k: &str| {
+        o.get(k)
+            .filter(|_| jsonata_mode)
+            .map(|v| jsonata::Template::compile(v, cx, &o.at(k)))
+    };
+    let arguments = template(cx, "Arguments");
+    let output = template(cx, "Output");
     let mut kind = kind;
-    if let Kind::Map(m) = &mut kind {
+    if let (Kind::Map(m), false) = (&mut kind, jsonata_mode) {
         // In a Map, legacy `Parameters` is the per-item selector, not a state-level template.
         let legacy = io.parameters.take();
         if m.item_selector.is_none() {
@@ -272,5 +317,9 @@ fn parse_state(name: &str, v: &Value, cx: &mut Cx, loc: &str) -> Option<State> {
         io,
         transition,
         kind,
+        jsonata: jsonata_mode,
+        assign,
+        arguments,
+        output,
     })
 }

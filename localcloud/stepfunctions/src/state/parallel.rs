@@ -63,6 +63,7 @@ impl Runner {
         &self,
         p: &Parallel,
         effective: Value,
+        ctx: &crate::context::Ctx,
         prev: &mut u64,
     ) -> Result<Value, StatesError> {
         let started = self
@@ -71,7 +72,7 @@ impl Runner {
         let runs = p
             .branches
             .iter()
-            .map(|b| self.run_machine(b, effective.clone(), started, None));
+            .map(|b| self.run_machine(b, effective.clone(), started, ctx.vars.clone()));
         match try_join_all(runs).await {
             Ok(outputs) => {
                 *prev = self

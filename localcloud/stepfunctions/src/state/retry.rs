@@ -5,8 +5,10 @@
 //! `States.TaskFailed` matches every error except `States.Timeout` (and those two).
 
 use crate::error::names;
+use crate::field::assign::Assign;
 use crate::field::result_path::ResultPath;
 use crate::fields::{Cx, Obj};
+use crate::jsonata;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -36,6 +38,10 @@ pub struct Catcher {
     pub result_path: ResultPath,
     /// `Next`.
     pub next: String,
+    /// `Assign`.
+    pub assign: Option<Assign>,
+    /// `Output` (JSONata; default `$states.errorOutput`).
+    pub output: Option<jsonata::Template>,
 }
 
 /// Whether `error` matches a list of `ErrorEquals`.
@@ -161,11 +167,25 @@ pub fn parse(o: Obj<'_>, cx: &mut Cx) -> (Vec<Retrier>, Vec<Catcher>) {
             continue;
         };
         let c = Obj { map, loc: &loc };
-        c.allow(cx, &["ErrorEquals", "ResultPath", "Next"]);
+        let jsonata_mode = cx.jsonata;
+        if jsonata_mode {
+            c.allow(cx, &["ErrorEquals", "Output", "Assign", "Next"]);
+        } else {
+            c.allow(cx, &["ErrorEquals", "ResultPath", "Assign", "Next"]);
+        }
         catchers.push(Catcher {
             error_equals: error_equals(c, cx, i + 1 == catch.len()),
-            result_path: ResultPath::parse(c, cx, "ResultPath"),
+            result_path: if jsonata_mode {
+                ResultPath::default()
+            } else {
+                ResultPath::parse(c, cx, "ResultPath")
+            },
             next: c.req_str(cx, "Next").unwrap_or_default(),
+            assign: Assign::parse(c, cx, jsonata_mode),
+            output: c
+                .get("Output")
+                .filter(|_| jsonata_mode)
+                .map(|v| jsonata::Template::compile(v, cx, &c.at("Output"))),
         });
     }
     (retriers, catchers)

@@ -36,6 +36,8 @@ pub enum Seconds {
     Fixed(u64),
     /// Read from the effective input.
     Path(Path),
+    /// A JSONata expression (JSONata states).
+    Expr(String),
 }
 
 /// A Task state.
@@ -63,6 +65,21 @@ fn seconds(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Seconds> {
             );
             None
         }
+        (Some(Value::String(text)), None) if cx.jsonata => match crate::jsonata::expression(text) {
+            Some(e) => {
+                if let Err(msg) = crate::jsonata::check(e) {
+                    cx.schema(
+                        format!("The value '{text}' is not a valid JSONata expression: {msg}"),
+                        &o.at(k),
+                    );
+                }
+                Some(Seconds::Expr(e.to_string()))
+            }
+            None => {
+                cx.schema(format!("The value of the field '{k}' must be a positive integer or a JSONata expression"), &o.at(k));
+                None
+            }
+        },
         (Some(_), None) => match o.uint(cx, k) {
             Some(0) => {
                 cx.schema(format!("{k} must be a positive integer"), &o.at(k));
@@ -145,6 +162,20 @@ fn resolve(
                 p.text
             ))),
         },
+        Some(Seconds::Expr(e)) => {
+            let vars = ctx.vars.clone();
+            let env = crate::jsonata::Env {
+                states: ctx.states(None, None),
+                vars: &vars,
+            };
+            match crate::jsonata::eval(e, &env, name)? {
+                Value::Number(n) if n.as_u64().is_some_and(|n| n > 0) => Ok(n.as_u64()),
+                v => Err(StatesError::new(
+                    names::QUERY_EVALUATION_ERROR,
+                    format!("The JSONata expression '{e}' specified for the field '{name}' returned {v}, which is not a positive integer."),
+                )),
+            }
+        }
     }
 }
 

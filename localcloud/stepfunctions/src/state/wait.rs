@@ -24,6 +24,22 @@ pub enum Wait {
     SecondsPath(Path),
     /// `TimestampPath`.
     TimestampPath(Path),
+    /// `Seconds` as a JSONata expression.
+    SecondsExpr(String),
+    /// `Timestamp` as a JSONata expression.
+    TimestampExpr(String),
+}
+
+fn expr_field(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<String> {
+    let text = o.get(k)?.as_str()?;
+    let e = crate::jsonata::expression(text)?;
+    if let Err(msg) = crate::jsonata::check(e) {
+        cx.schema(
+            format!("The value '{text}' is not a valid JSONata expression: {msg}"),
+            &o.at(k),
+        );
+    }
+    Some(e.to_string())
 }
 
 /// Parses an RFC 3339 timestamp as the spec requires (an uppercase `T` and a zone).
@@ -43,6 +59,21 @@ impl Wait {
         if present.len() != 1 {
             cx.schema("A Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath", o.loc);
             return Wait::Seconds(0);
+        }
+        if cx.jsonata {
+            match *present[0] {
+                "Seconds" => {
+                    if let Some(e) = expr_field(o, cx, "Seconds") {
+                        return Wait::SecondsExpr(e);
+                    }
+                }
+                "Timestamp" => {
+                    if let Some(e) = expr_field(o, cx, "Timestamp") {
+                        return Wait::TimestampExpr(e);
+                    }
+                }
+                _ => {}
+            }
         }
         match *present[0] {
             "Seconds" => Wait::Seconds(o.uint(cx, "Seconds").unwrap_or(0)),
@@ -86,6 +117,28 @@ impl Wait {
                 ))),
                 None => Err(StatesError::runtime(format!("Invalid path '{}': The SecondsPath path references an invalid value.", p.text))),
             },
+            Wait::SecondsExpr(e) => {
+                let vars = ctx.vars.clone();
+                let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
+                match crate::jsonata::eval(e, &env, "Seconds")? {
+                    Value::Number(n) if n.as_u64().is_some() => Ok(Duration::from_secs(n.as_u64().unwrap_or(0))),
+                    v => Err(StatesError::new(
+                        crate::error::names::QUERY_EVALUATION_ERROR,
+                        format!("The JSONata expression '{e}' specified for the field 'Seconds' returned {v}, which is not a non-negative integer."),
+                    )),
+                }
+            }
+            Wait::TimestampExpr(e) => {
+                let vars = ctx.vars.clone();
+                let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
+                match crate::jsonata::eval(e, &env, "Timestamp")? {
+                    Value::String(s) if parse_timestamp(&s).is_some() => Ok(parse_timestamp(&s).map(until).unwrap_or(Duration::ZERO)),
+                    v => Err(StatesError::new(
+                        crate::error::names::QUERY_EVALUATION_ERROR,
+                        format!("The JSONata expression '{e}' specified for the field 'Timestamp' returned {v}, which is not an RFC3339 timestamp."),
+                    )),
+                }
+            }
             Wait::TimestampPath(p) => match p.read(input, ctx) {
                 Some(Value::String(s)) => parse_timestamp(&s).map(until).ok_or_else(|| {
                     StatesError::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {s}"))
