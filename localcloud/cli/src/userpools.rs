@@ -123,7 +123,9 @@ pub fn open_pools(
 /// application's API names one pool in `providerARNs`).
 pub struct PoolAuthorizer {
     verifier: Verifier,
-    issuers: Vec<String>,
+    /// What a method without `authorizationScopes` expects (an ID token of a local pool),
+    /// built once rather than per request.
+    id_token: AuthorizerConfig,
     pools: Vec<Arc<UserPool>>,
 }
 
@@ -136,7 +138,11 @@ impl PoolAuthorizer {
         }
         Self {
             verifier,
-            issuers: pools.iter().map(|p| p.issuer().to_owned()).collect(),
+            id_token: AuthorizerConfig {
+                issuers: pools.iter().map(|p| p.issuer().to_owned()).collect(),
+                audiences: None,
+                scopes: None,
+            },
             pools: pools.to_vec(),
         }
     }
@@ -144,17 +150,22 @@ impl PoolAuthorizer {
 
 impl Authorizer for PoolAuthorizer {
     fn authorize(&self, token: Option<&str>, scopes: &[String]) -> Result<ClaimsMap, AuthFailure> {
-        let expected = AuthorizerConfig {
-            issuers: self.issuers.clone(),
-            audiences: None,
-            scopes: (!scopes.is_empty()).then(|| scopes.to_vec()),
+        let with_scopes;
+        let expected = if scopes.is_empty() {
+            &self.id_token
+        } else {
+            with_scopes = AuthorizerConfig {
+                scopes: Some(scopes.to_vec()),
+                ..self.id_token.clone()
+            };
+            &with_scopes
         };
         let now = self
             .pools
             .first()
             .map_or_else(localcloud_cognito::service::system_now, |p| p.now());
         self.verifier
-            .verify(token, &expected, now)
+            .verify(token, expected, now)
             .map_err(|e| match e {
                 // AWS answers every one of these with the UNAUTHORIZED gateway response (401).
                 AuthError::MissingToken

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 mod common;
 
-use common::{aws_cli, localcloud, repo, target_dir, Running as Up};
+use common::{aws_command, localcloud, repo, target_dir, Running as Up};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -88,15 +88,7 @@ impl Up {
     }
 
     fn aws(&self, args: &[&str]) -> Output {
-        Command::new(aws_cli())
-            .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("run aws")
+        aws_command(&self.endpoint, args).output().expect("run aws")
     }
 
     /// `aws lambda invoke`; returns (CLI JSON answer, payload written).

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{aws_cli, localcloud, repo, target_dir, Running};
+use common::{aws_command, localcloud, repo, target_dir, Running};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -197,15 +197,9 @@ impl Up {
     }
 
     fn aws(&self, args: &[&str]) -> Output {
-        Command::new(aws_cli())
-            .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
+        aws_command(&self.endpoint, args)
             // The CLI retries throttles and 5xx on its own; a test wants to see the first answer.
             .env("AWS_MAX_ATTEMPTS", "1")
-            .env_remove("AWS_PROFILE")
             .output()
             .expect("run aws")
     }

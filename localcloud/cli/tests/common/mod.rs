@@ -44,6 +44,18 @@ pub fn aws_cli() -> PathBuf {
     shim
 }
 
+/// The AWS CLI against `endpoint` with dummy credentials and JSON output.
+pub fn aws_command(endpoint: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(aws_cli());
+    cmd.args(args)
+        .args(["--endpoint-url", endpoint, "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE");
+    cmd
+}
+
 /// A running `localcloud up`: its banner (the lines up to `Ready in`), the rest of its
 /// standard output, and its endpoint.
 pub struct Running {
