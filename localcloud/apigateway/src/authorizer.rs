@@ -10,12 +10,27 @@ pub type ClaimsMap = BTreeMap<String, String>;
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthFailure {
-    /// 401 UNAUTHORIZED: missing, malformed, expired or badly signed token.
-    #[error("Unauthorized")]
+    /// 401 UNAUTHORIZED: missing, malformed or badly signed token.
+    #[error("{}", self.message())]
     Unauthorized,
+    /// 401 UNAUTHORIZED with the message AWS gives a token past its `exp`:
+    /// `{"message":"The incoming token has expired"}`.
+    #[error("{}", self.message())]
+    Expired,
     /// 403 ACCESS_DENIED: a valid token that may not call this method.
-    #[error("Forbidden")]
+    #[error("{}", self.message())]
     Forbidden,
+}
+
+impl AuthFailure {
+    /// The gateway response's `$context.error.message`.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "Unauthorized",
+            Self::Expired => "The incoming token has expired",
+            Self::Forbidden => "Forbidden",
+        }
+    }
 }
 
 /// A `cognito_user_pools` authorizer.

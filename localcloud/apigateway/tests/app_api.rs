@@ -219,6 +219,23 @@ async fn missing_or_bad_tokens_are_401_and_never_reach_the_integration() {
         }
     }
     assert_eq!(app.calls.load(Ordering::SeqCst), 0);
+    // AWS words an expired token's 401 differently (UNAUTHORIZED gateway response, message
+    // "The incoming token has expired"), as clients such as Amplify see it:
+    // https://github.com/aws-amplify/amplify-js/issues/6060
+    let r = call(
+        &app,
+        "GET",
+        "/dev/profiles/alice-sub",
+        Some(common::EXPIRED),
+        "",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (401, json!({"message": "The incoming token has expired"}))
+    );
+    assert_eq!(r.header("x-amzn-errortype"), Some("UnauthorizedException"));
+    assert_eq!(app.calls.load(Ordering::SeqCst), 0);
     let r = call(
         &app,
         "GET",

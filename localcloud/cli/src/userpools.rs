@@ -167,10 +167,11 @@ impl Authorizer for PoolAuthorizer {
         self.verifier
             .verify(token, expected, now)
             .map_err(|e| match e {
-                // AWS answers every one of these with the UNAUTHORIZED gateway response (401).
+                // AWS answers every one of these with the UNAUTHORIZED gateway response (401);
+                // an expired token's message says so.
+                AuthError::Expired => AuthFailure::Expired,
                 AuthError::MissingToken
                 | AuthError::InvalidToken(_)
-                | AuthError::Expired
                 | AuthError::InsufficientScope => AuthFailure::Unauthorized,
             })
     }
@@ -217,5 +218,55 @@ mod tests {
             a.authorize(Some("Bearer not.a.jwt"), &[]),
             Err(AuthFailure::Unauthorized)
         );
+    }
+
+    #[test]
+    fn an_expired_pool_token_is_refused_with_aws_message() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let model = model();
+        let now = Arc::new(AtomicU64::new(1_800_000_000));
+        let clock = now.clone();
+        let mut opts = PoolOptions::new("http://127.0.0.1:9229");
+        opts.clock = Arc::new(move || clock.load(Ordering::SeqCst));
+        let template = pool_templates(&model).remove(0);
+        let pool = Arc::new(UserPool::open(&template, opts).expect("pool"));
+        let api = localcloud_cognito::CognitoApi::new(vec![pool.clone()]);
+        let call = |op: &str, body: Value| {
+            api.handle(
+                &format!("AWSCognitoIdentityProviderService.{op}"),
+                body.to_string().as_bytes(),
+            )
+            .unwrap_or_else(|e| panic!("{op}: {e:?}"))
+        };
+        let client_id = pool.config.clients[0].client_id.clone();
+        let password = "Correct-Horse9battery";
+        call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": "carol", "Password": password,
+            "UserAttributes": [{"Name": "email", "Value": "carol@example.com"}]}),
+        );
+        call(
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": pool.config.pool_id, "Username": "carol"}),
+        );
+        let auth = call(
+            "InitiateAuth",
+            json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "carol", "PASSWORD": password}}),
+        );
+        let id_token = auth["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .expect("IdToken")
+            .to_owned();
+        let a = PoolAuthorizer::new(std::slice::from_ref(&pool));
+        let claims = a
+            .authorize(Some(&id_token), &[])
+            .expect("a fresh token passes");
+        assert_eq!(claims["cognito:username"], "carol");
+        // The template's client keeps Cognito's default validity of one hour.
+        now.fetch_add(3600 + 1, Ordering::SeqCst);
+        let e = a.authorize(Some(&id_token), &[]).expect_err("expired");
+        assert_eq!(e, AuthFailure::Expired);
+        assert_eq!(e.message(), "The incoming token has expired");
     }
 }

@@ -93,6 +93,8 @@ pub(crate) enum Outcome {
     Reply(MethodResponse),
     /// A gateway response, with `$context.error.validationErrorString`.
     Fail(ResponseType, Option<String>),
+    /// A gateway response whose `$context.error.message` is not the type's default.
+    FailWith(ResponseType, &'static str),
 }
 
 impl Gateway {
@@ -160,6 +162,9 @@ impl Gateway {
                 };
                 self.gateway_response(kind, message.as_deref(), validation, &mut ctx, &req)
             }
+            Outcome::FailWith(kind, message) => {
+                self.gateway_response(kind, Some(message), None, &mut ctx, &req)
+            }
         }
     }
 
@@ -208,6 +213,9 @@ impl Gateway {
                 Ok(claims) => ctx["authorizer"] = json!({"claims": claims}),
                 Err(AuthFailure::Unauthorized) => {
                     return Outcome::Fail(ResponseType::Unauthorized, None)
+                }
+                Err(e @ AuthFailure::Expired) => {
+                    return Outcome::FailWith(ResponseType::Unauthorized, e.message())
                 }
                 Err(AuthFailure::Forbidden) => {
                     return Outcome::Fail(ResponseType::AccessDenied, None)

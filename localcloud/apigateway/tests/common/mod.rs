@@ -29,6 +29,8 @@ use serde_json::{json, Value};
 
 pub const ALICE: &str = "token-alice";
 pub const BOB: &str = "token-bob";
+/// A token the test authorizer treats as past its `exp`.
+pub const EXPIRED: &str = "token-expired";
 
 /// Accepts two fixed tokens (raw or `Bearer `); the real JWT checks come with the Cognito crate.
 pub struct FixedTokens;
@@ -40,6 +42,7 @@ impl Authorizer for FixedTokens {
         let (sub, email) = match token {
             ALICE => ("alice-sub", "alice@example.com"),
             BOB => ("bob-sub", "bob@example.com"),
+            EXPIRED => return Err(AuthFailure::Expired),
             _ => return Err(AuthFailure::Unauthorized),
         };
         Ok(ClaimsMap::from([
