@@ -8,10 +8,14 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use futures::future::BoxFuture;
+use localcloud_apigateway::model::AwsService;
+use localcloud_apigateway::{BackendResponse, CallError, HttpServiceCaller, ServiceCaller};
 use localcloud_cognito::CognitoApi;
 use localcloud_dynamodb::DynamoService;
 use localcloud_lambda::LambdaService;
 use localcloud_stepfunctions::api::StepFunctionsService;
+use localcloud_stepfunctions::integration::dynamodb::{self, DynamoApiError, DynamoCaller};
 use serde_json::json;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -124,6 +128,105 @@ impl Endpoint {
         }
     }
 }
+
+/// The API stage's AWS integrations, calling the endpoint's services in-process: the request is
+/// the one [`HttpServiceCaller`] would send (JSON protocol, `X-Amz-Target`, SigV4), dispatched
+/// through [`Endpoint::dispatch`] without a socket between the gateway and the endpoint.
+pub struct InProcessCaller {
+    endpoint: Endpoint,
+    signer: HttpServiceCaller,
+}
+
+impl InProcessCaller {
+    /// Calls `endpoint`'s services, signed as requests to `endpoint_url` in `region`.
+    pub fn new(endpoint: Endpoint, endpoint_url: &str, region: &str) -> Self {
+        Self {
+            endpoint,
+            signer: HttpServiceCaller::new(endpoint_url).with_region(region),
+        }
+    }
+}
+
+impl ServiceCaller for InProcessCaller {
+    fn call(
+        &self,
+        service: AwsService,
+        action: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> BoxFuture<'static, Result<BackendResponse, CallError>> {
+        let headers = self.signer.signed_headers(service, action, headers, &body);
+        let timeout = self.signer.timeout();
+        let endpoint = self.endpoint.clone();
+        Box::pin(async move {
+            let mut req = Request::builder().method("POST").uri("/");
+            for (k, v) in &headers {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            let req = req
+                .body(Body::from(body))
+                .map_err(|e| CallError::Failed(e.to_string()))?;
+            let exchange = async {
+                let resp = endpoint.dispatch(req).await;
+                let status = resp.status().as_u16();
+                let headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                let body = axum::body::to_bytes(resp.into_body(), MAX_SERVICE_RESPONSE)
+                    .await
+                    .map_err(|e| CallError::Failed(e.to_string()))?;
+                Ok(BackendResponse {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                })
+            };
+            tokio::time::timeout(timeout, exchange)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(CallError::Timeout(
+                        u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+                    ))
+                })
+        })
+    }
+}
+
+/// The Step Functions DynamoDB integrations, answered by the local DynamoDB in-process with
+/// the same JSON 1.0 requests [`localcloud_stepfunctions::integration::HttpDynamo`] posts.
+pub struct InProcessDynamo(pub DynamoService);
+
+impl DynamoCaller for InProcessDynamo {
+    fn call<'a>(
+        &'a self,
+        operation: &'a str,
+        request: serde_json::Value,
+    ) -> BoxFuture<'a, Result<serde_json::Value, DynamoApiError>> {
+        Box::pin(async move {
+            let req = dynamodb::request("/", operation, &request)?.map(Body::from);
+            let resp = self.0.handle(req).await;
+            let status = resp.status().as_u16();
+            match axum::body::to_bytes(resp.into_body(), MAX_SERVICE_RESPONSE).await {
+                Ok(body) => dynamodb::answer(status, &body),
+                Err(e) => Err(DynamoApiError {
+                    code: "InternalServerError".into(),
+                    message: e.to_string(),
+                    status: 500,
+                }),
+            }
+        })
+    }
+}
+
+/// The largest service answer an integration reads (API Gateway's payload limit is 10 MB).
+const MAX_SERVICE_RESPONSE: usize = 10 * 1024 * 1024;
 
 async fn cognito(api: &CognitoApi, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();

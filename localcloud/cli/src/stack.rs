@@ -9,13 +9,13 @@ use crate::logs::TerminalSink;
 use crate::tables;
 use crate::userpools::{self, PoolAuthorizer};
 use anyhow::{anyhow, Context, Result};
-use localcloud_apigateway::{HttpServiceCaller, StageConfig};
+use localcloud_apigateway::StageConfig;
 use localcloud_cognito::{CognitoApi, UserPool};
 use localcloud_dynamodb::{DynamoService, SeedOutcome, TableSpec};
 use localcloud_lambda::{FanoutSink, FileSink, FunctionConfig, LambdaService, ServiceSettings};
 use localcloud_stepfunctions::api::template::TemplateMachine;
 use localcloud_stepfunctions::api::StepFunctionsService;
-use localcloud_stepfunctions::integration::{HttpDynamo, Integrations};
+use localcloud_stepfunctions::integration::Integrations;
 use localcloud_template::resource::state_machine::StateMachineType;
 use localcloud_template::{LoadOptions, Model, StackContext};
 use std::collections::HashMap;
@@ -356,7 +356,7 @@ impl Stack {
         // 5. Step Functions: the template's machines, over the local Lambda and DynamoDB.
         let integrations = Integrations::new()
             .with_lambda(Arc::new(lambda.clone()))
-            .with_dynamo(Arc::new(HttpDynamo::new(endpoint_url.clone())));
+            .with_dynamo(Arc::new(crate::endpoint::InProcessDynamo(dynamo.clone())));
         let sfn = StepFunctionsService::new(
             localcloud_stepfunctions::api::Settings {
                 state_dir: persistent.clone(),
@@ -410,7 +410,11 @@ impl Stack {
             "the service endpoint",
         ));
         let mut apis = Vec::new();
-        let caller = Arc::new(HttpServiceCaller::new(&endpoint_url));
+        let caller = Arc::new(crate::endpoint::InProcessCaller::new(
+            endpoint.clone(),
+            &endpoint_url,
+            &config.region,
+        ));
         let authorizer = Arc::new(PoolAuthorizer::new(&pools));
         for (api, listener) in model.apis().zip(api_listeners) {
             let mut stage = StageConfig::from_template(api, caller.clone())

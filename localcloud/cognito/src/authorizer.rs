@@ -6,7 +6,8 @@
 //! Missing, malformed, badly signed, foreign, wrong-use and tampered tokens get 401
 //! `{"message":"Unauthorized"}`; expired ones 401 `{"message":"The incoming token has expired"}`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -68,11 +69,22 @@ impl AuthError {
     }
 }
 
-/// The trusted keys of the configured pools.
+/// The trusted keys of the configured pools, and the tokens whose signature they verified.
 #[derive(Clone, Default)]
 pub struct Verifier {
     keys: Vec<(String, String, DecodingKey)>,
+    verified: Arc<RwLock<HashMap<String, Arc<Verified>>>>,
 }
+
+/// A token whose signature checked out: what the per-request checks read.
+struct Verified {
+    iss: String,
+    claims: serde_json::Map<String, Value>,
+    rendered: Claims,
+}
+
+/// How many verified tokens are remembered before the memory is cleared.
+const VERIFIED_CAPACITY: usize = 10_000;
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,6 +106,7 @@ impl Verifier {
                 self.keys.push((issuer.to_string(), kid, key));
             }
         }
+        self.forget_verified();
         self
     }
 
@@ -106,11 +119,22 @@ impl Verifier {
                 key.decoding.clone(),
             ));
         }
+        self.forget_verified();
         self
+    }
+
+    fn forget_verified(&self) {
+        if let Ok(mut v) = self.verified.write() {
+            v.clear();
+        }
     }
 
     /// Verifies `token` (the raw identity-source value; a `Bearer ` prefix is accepted) at
     /// time `now` (epoch seconds) and returns its claims in API Gateway's rendering.
+    ///
+    /// A token's signature is checked once: the payload of a token that passed is remembered
+    /// (the keys never change while the verifier lives), and every call still checks the issuer,
+    /// `exp`, `token_use`, the audience and the scopes against `expected` and `now`.
     pub fn verify(
         &self,
         token: Option<&str>,
@@ -124,6 +148,34 @@ impl Verifier {
             .or_else(|| token.strip_prefix("bearer "))
             .unwrap_or(token)
             .trim();
+        let known = self
+            .verified
+            .read()
+            .ok()
+            .and_then(|v| v.get(token).cloned());
+        let verified = match known {
+            Some(v) => v,
+            None => {
+                let v = Arc::new(self.verify_signature(token, expected)?);
+                if let Ok(mut all) = self.verified.write() {
+                    if all.len() >= VERIFIED_CAPACITY {
+                        all.clear();
+                    }
+                    all.insert(token.to_owned(), v.clone());
+                }
+                v
+            }
+        };
+        check_claims(&verified, expected, now)?;
+        Ok(verified.rendered.clone())
+    }
+
+    /// The checks that depend on the token alone: form, algorithm, a trusted key, signature.
+    fn verify_signature(
+        &self,
+        token: &str,
+        expected: &AuthorizerConfig,
+    ) -> Result<Verified, AuthError> {
         let invalid = |why: &str| AuthError::InvalidToken(why.to_string());
         // decode_header fails on `alg: none` and any algorithm jsonwebtoken does not know.
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;
@@ -132,6 +184,7 @@ impl Verifier {
         }
         let kid = header.kid.ok_or_else(|| invalid("no kid"))?;
         let iss = unverified_claim(token, "iss").ok_or_else(|| invalid("no iss"))?;
+        // A foreign issuer is refused before any key is looked for.
         if !expected.issuers.contains(&iss) {
             return Err(invalid("issuer"));
         }
@@ -147,40 +200,54 @@ impl Verifier {
         v.set_issuer(&[iss.as_str()]);
         let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, key, &v)
             .map_err(|_| invalid("signature"))?;
-        let c = data.claims;
-        let exp = c
-            .get("exp")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| invalid("no exp"))?;
-        if exp <= now {
-            return Err(AuthError::Expired);
-        }
-        let token_use = c.get("token_use").and_then(Value::as_str);
-        let client = match &expected.scopes {
-            None => {
-                if token_use != Some("id") {
-                    return Err(invalid("not an id token"));
-                }
-                c.get("aud").and_then(Value::as_str)
-            }
-            Some(scopes) => {
-                if token_use != Some("access") {
-                    return Err(invalid("not an access token"));
-                }
-                let granted = c.get("scope").and_then(Value::as_str).unwrap_or("");
-                if !granted.split(' ').any(|g| scopes.iter().any(|s| s == g)) {
-                    return Err(AuthError::InsufficientScope);
-                }
-                c.get("client_id").and_then(Value::as_str)
-            }
-        };
-        if let Some(auds) = &expected.audiences {
-            if !client.is_some_and(|c| auds.iter().any(|a| a == c)) {
-                return Err(invalid("audience"));
-            }
-        }
-        Ok(render_claims(&c))
+        let claims = data.claims;
+        Ok(Verified {
+            rendered: render_claims(&claims),
+            iss,
+            claims,
+        })
     }
+}
+
+/// The checks of a signed token against the method and the time.
+fn check_claims(v: &Verified, expected: &AuthorizerConfig, now: u64) -> Result<(), AuthError> {
+    let invalid = |why: &str| AuthError::InvalidToken(why.to_string());
+    if !expected.issuers.contains(&v.iss) {
+        return Err(invalid("issuer"));
+    }
+    let c = &v.claims;
+    let exp = c
+        .get("exp")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| invalid("no exp"))?;
+    if exp <= now {
+        return Err(AuthError::Expired);
+    }
+    let token_use = c.get("token_use").and_then(Value::as_str);
+    let client = match &expected.scopes {
+        None => {
+            if token_use != Some("id") {
+                return Err(invalid("not an id token"));
+            }
+            c.get("aud").and_then(Value::as_str)
+        }
+        Some(scopes) => {
+            if token_use != Some("access") {
+                return Err(invalid("not an access token"));
+            }
+            let granted = c.get("scope").and_then(Value::as_str).unwrap_or("");
+            if !granted.split(' ').any(|g| scopes.iter().any(|s| s == g)) {
+                return Err(AuthError::InsufficientScope);
+            }
+            c.get("client_id").and_then(Value::as_str)
+        }
+    };
+    if let Some(auds) = &expected.audiences {
+        if !client.is_some_and(|c| auds.iter().any(|a| a == c)) {
+            return Err(invalid("audience"));
+        }
+    }
+    Ok(())
 }
 
 /// API Gateway's rendering: strings verbatim, numbers in decimal, booleans `true`/`false`,

@@ -234,3 +234,44 @@ async fn token_use_audience_and_scopes() {
         Err(AuthError::InvalidToken(_))
     ));
 }
+
+#[tokio::test]
+async fn a_token_verified_once_is_still_checked_on_every_call() {
+    let s = setup().await;
+    let now = s.h.pool.now();
+    // The first call verifies the signature and remembers the token.
+    assert!(s.verifier.verify(Some(&s.id), &s.cfg, now).is_ok());
+    // Later calls with the same token still check time, issuer, audience and token use.
+    assert_eq!(
+        s.verifier.verify(Some(&s.id), &s.cfg, now + 3600),
+        Err(AuthError::Expired)
+    );
+    let foreign_issuer = AuthorizerConfig {
+        issuers: vec!["http://127.0.0.1:1/us-east-1_other".into()],
+        ..s.cfg.clone()
+    };
+    assert!(matches!(
+        s.verifier.verify(Some(&s.id), &foreign_issuer, now),
+        Err(AuthError::InvalidToken(_))
+    ));
+    let other_client = AuthorizerConfig {
+        audiences: Some(vec!["another-client".into()]),
+        ..s.cfg.clone()
+    };
+    assert!(matches!(
+        s.verifier.verify(Some(&s.id), &other_client, now),
+        Err(AuthError::InvalidToken(_))
+    ));
+    let with_scopes = AuthorizerConfig {
+        scopes: Some(vec!["openid".into()]),
+        ..s.cfg.clone()
+    };
+    assert!(matches!(
+        s.verifier.verify(Some(&s.id), &with_scopes, now),
+        Err(AuthError::InvalidToken(_))
+    ));
+    // And a verifier that does not trust the pool refuses it, even after another verified it.
+    let stranger = Verifier::new();
+    assert!(stranger.verify(Some(&s.id), &s.cfg, now).is_err());
+    assert!(s.verifier.verify(Some(&s.id), &s.cfg, now).is_ok());
+}

@@ -50,16 +50,20 @@ impl HttpServiceCaller {
         self.region = region.to_string();
         self
     }
-}
+    /// The integration's timeout (29 s, API Gateway's default).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
 
-impl ServiceCaller for HttpServiceCaller {
-    fn call(
+    /// The headers of an action call as API Gateway sends it: content type, host, target, the
+    /// SigV4 signature, then the integration's own headers (the reserved ones excepted).
+    pub fn signed_headers(
         &self,
         service: AwsService,
         action: &str,
         headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> BoxFuture<'static, Result<BackendResponse, CallError>> {
+        body: &[u8],
+    ) -> Vec<(String, String)> {
         let mut all = vec![
             (
                 "content-type".to_string(),
@@ -76,7 +80,7 @@ impl ServiceCaller for HttpServiceCaller {
             &self.region,
             service.signing_name(),
             &all,
-            &body,
+            body,
             chrono::Utc::now(),
         );
         all.extend(auth);
@@ -92,6 +96,19 @@ impl ServiceCaller for HttpServiceCaller {
                 all.push((k, v));
             }
         }
+        all
+    }
+}
+
+impl ServiceCaller for HttpServiceCaller {
+    fn call(
+        &self,
+        service: AwsService,
+        action: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> BoxFuture<'static, Result<BackendResponse, CallError>> {
+        let all = self.signed_headers(service, action, headers, &body);
         let url = format!("{}/", self.endpoint);
         let client = self.client.clone();
         let timeout = self.timeout;

@@ -56,7 +56,7 @@ impl HttpDynamo {
     }
 }
 
-fn transport(message: String) -> DynamoApiError {
+pub(crate) fn transport(message: String) -> DynamoApiError {
     DynamoApiError {
         code: "InternalServerError".into(),
         message,
@@ -64,31 +64,50 @@ fn transport(message: String) -> DynamoApiError {
     }
 }
 
+/// A DynamoDB JSON 1.0 request for `operation` to `uri` (`http://127.0.0.1:4566/`, or `/` for
+/// an in-process endpoint), with a SigV4-shaped authorization the local service does not verify.
+pub fn request(
+    uri: &str,
+    operation: &str,
+    request: &Value,
+) -> Result<hyper::Request<Bytes>, DynamoApiError> {
+    let now = chrono::Utc::now();
+    hyper::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", format!("DynamoDB_20120810.{operation}"))
+        // The local service wants a SigV4-shaped request but verifies no signature.
+        .header("x-amz-date", now.format("%Y%m%dT%H%M%SZ").to_string())
+        .header(
+            "authorization",
+            format!(
+                "AWS4-HMAC-SHA256 Credential=localcloud/{}/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature={}",
+                now.format("%Y%m%d"),
+                "0".repeat(64)
+            ),
+        )
+        .body(Bytes::from(request.to_string()))
+        .map_err(|e| transport(e.to_string()))
+}
+
+/// The result of a DynamoDB answer: the JSON of a 200, the parsed error otherwise.
+pub fn answer(status: u16, body: &[u8]) -> Result<Value, DynamoApiError> {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if status == 200 {
+        return Ok(json);
+    }
+    Err(parse_error(&json, status))
+}
+
 impl DynamoCaller for HttpDynamo {
     fn call<'a>(
         &'a self,
         operation: &'a str,
-        request: Value,
+        body: Value,
     ) -> BoxFuture<'a, Result<Value, DynamoApiError>> {
         Box::pin(async move {
-            let now = chrono::Utc::now();
-            let req = hyper::Request::builder()
-                .method("POST")
-                .uri(format!("{}/", self.endpoint))
-                .header("content-type", "application/x-amz-json-1.0")
-                .header("x-amz-target", format!("DynamoDB_20120810.{operation}"))
-                // The local service wants a SigV4-shaped request but verifies no signature.
-                .header("x-amz-date", now.format("%Y%m%dT%H%M%SZ").to_string())
-                .header(
-                    "authorization",
-                    format!(
-                        "AWS4-HMAC-SHA256 Credential=localcloud/{}/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature={}",
-                        now.format("%Y%m%d"),
-                        "0".repeat(64)
-                    ),
-                )
-                .body(Full::new(Bytes::from(request.to_string())))
-                .map_err(|e| transport(e.to_string()))?;
+            let req = request(&format!("{}/", self.endpoint), operation, &body)?.map(Full::new);
             let resp = self
                 .client
                 .request(req)
@@ -101,11 +120,7 @@ impl DynamoCaller for HttpDynamo {
                 .await
                 .map_err(|e| transport(e.to_string()))?
                 .to_bytes();
-            let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            if status == 200 {
-                return Ok(json);
-            }
-            Err(parse_error(&json, status))
+            answer(status, &body)
         })
     }
 }
