@@ -19,8 +19,12 @@ pub struct Config {
     pub region: String,
     /// State folder, relative to the project root.
     pub state_dir: PathBuf,
-    /// The account's concurrent executions limit.
+    /// The account's concurrent executions limit (Lambda).
     pub account_concurrency: u32,
+    /// The account-level API Gateway throttle: steady requests per second (AWS: 10,000).
+    pub api_rate_limit: f64,
+    /// The account-level API Gateway throttle: burst (AWS: 5,000).
+    pub api_burst_limit: f64,
     /// Listening ports.
     pub ports: Ports,
     /// Template parameter overrides.
@@ -60,6 +64,8 @@ impl Default for Config {
             region: "us-east-1".into(),
             state_dir: PathBuf::from(".localcloud"),
             account_concurrency: 1000,
+            api_rate_limit: 10_000.0,
+            api_burst_limit: 5_000.0,
             ports: Ports::default(),
             parameters: BTreeMap::new(),
             seed: Vec::new(),
@@ -97,10 +103,24 @@ impl Config {
         if config.stack_name.is_empty() {
             bail!("key `stack_name`: must not be empty");
         }
-        if config.account_concurrency == 0 {
+        config.check()?;
+        Ok(config)
+    }
+
+    /// The checks of values toml's types do not express (also run on command-line overrides).
+    pub fn check(&self) -> Result<()> {
+        if self.account_concurrency == 0 {
             bail!("key `account_concurrency`: must be at least 1");
         }
-        Ok(config)
+        for (key, v) in [
+            ("api_rate_limit", self.api_rate_limit),
+            ("api_burst_limit", self.api_burst_limit),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                bail!("key `{key}`: must be a positive number of requests, not {v}");
+            }
+        }
+        Ok(())
     }
 
     /// `[parameters]` as `Key=Value` pairs (numbers and booleans written as TOML values too).
@@ -153,6 +173,16 @@ mod tests {
             .parameter_overrides()
             .expect_err("table value");
         assert!(format!("{e:#}").contains("parameters.A"), "{e:#}");
+    }
+
+    #[test]
+    fn api_throttle_limits_are_checked() {
+        let c = Config::parse("api_rate_limit = 20000\napi_burst_limit = 8000\n").expect("parses");
+        assert_eq!((c.api_rate_limit, c.api_burst_limit), (20_000.0, 8_000.0));
+        let d = Config::default();
+        assert_eq!((d.api_rate_limit, d.api_burst_limit), (10_000.0, 5_000.0));
+        let e = Config::parse("api_rate_limit = 0\n").expect_err("zero rate");
+        assert!(format!("{e:#}").contains("api_rate_limit"), "{e:#}");
     }
 
     #[test]

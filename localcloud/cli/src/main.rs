@@ -93,6 +93,17 @@ enum Command {
         /// The hosted UI's and token issuer's port (0: any free port).
         #[arg(long)]
         auth_port: Option<u16>,
+        /// Lambda's account concurrency limit (localcloud.toml `account_concurrency`; 1,000).
+        #[arg(long)]
+        account_concurrency: Option<u32>,
+        /// API Gateway's account-level throttle, requests per second (localcloud.toml
+        /// `api_rate_limit`; AWS's default 10,000). Stage and method limits of the template
+        /// apply below it.
+        #[arg(long)]
+        api_rate_limit: Option<f64>,
+        /// API Gateway's account-level burst (localcloud.toml `api_burst_limit`; 5,000).
+        #[arg(long)]
+        api_burst_limit: Option<f64>,
     },
     /// Print the ID token of a user of the template's user pool, creating and confirming the
     /// user first if needed (through the running `localcloud up`).
@@ -237,7 +248,15 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             port,
             api_port,
             auth_port,
+            account_concurrency,
+            api_rate_limit,
+            api_burst_limit,
         } => {
+            let mut config = config;
+            config.account_concurrency = account_concurrency.unwrap_or(config.account_concurrency);
+            config.api_rate_limit = api_rate_limit.unwrap_or(config.api_rate_limit);
+            config.api_burst_limit = api_burst_limit.unwrap_or(config.api_burst_limit);
+            config.check()?;
             let mut opts = options(&common, root, stack::LogTo::Stdout)?;
             opts.ephemeral = ephemeral;
             opts.port = port.unwrap_or(config.ports.endpoint);

@@ -419,6 +419,10 @@ impl Stack {
         for (api, listener) in model.apis().zip(api_listeners) {
             let mut stage = StageConfig::from_template(api, caller.clone())
                 .map_err(|e| anyhow!("{} (AWS::Serverless::Api): {e}", api.logical_id))?;
+            stage.throttle.account = localcloud_apigateway::Limit {
+                rate: config.api_rate_limit,
+                burst: config.api_burst_limit,
+            };
             stage.authorizer = Some(authorizer.clone());
             stage.lambda_invoker = Some(Arc::new(crate::functions::ProxyInvoker(lambda.clone())));
             apis.push((
