@@ -21,8 +21,12 @@ impl TerminalSink {
 
 impl LogSink for TerminalSink {
     fn line(&self, function: &str, line: &str) {
+        self.lines(function, &[line.to_owned()]);
+    }
+
+    fn lines(&self, function: &str, lines: &[String]) {
         let id = self.names.get(function).map_or(function, String::as_str);
-        let text = format!("[{id}] {line}\n");
+        let text = localcloud_lambda::logs::joined(lines, &format!("[{id}] "));
         // A closed terminal must not stop the functions: write errors are dropped.
         let _ = match self.to {
             LogTo::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),

@@ -10,7 +10,7 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::net::unix::pipe;
 use tokio::process::Command;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -47,19 +47,25 @@ pub(crate) struct Environment {
     pub version: String,
     pub provisioned: bool,
     pub init_duration: Duration,
-    pub pid: Option<u32>,
     pub log: Arc<EnvLog>,
     cold: AtomicBool,
     /// The last high-water mark read while the process lived (a killed one has no /proc).
     memory_mb: AtomicU64,
+    /// When `memory_mb` was last read from `/proc`.
+    memory_read: Mutex<Option<Instant>>,
     invoke_tx: mpsc::Sender<Invocation>,
     exit_rx: watch::Receiver<Option<String>>,
     kill_tx: Mutex<Option<oneshot::Sender<()>>>,
-    flushers: Vec<mpsc::UnboundedSender<oneshot::Sender<()>>>,
+    outputs: Vec<Arc<OutputPipe>>,
+    /// `/proc/<pid>/status`, kept open: re-read from offset 0 for each REPORT line.
+    status: Option<std::fs::File>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 /// AWS (Go) words exits as `exit status 3` or `signal: killed`.
+/// How old a Max Memory Used reading may be.
+pub(crate) const MEMORY_SAMPLE_INTERVAL: Duration = Duration::from_millis(100);
+
 fn describe_exit(status: std::io::Result<ExitStatus>) -> String {
     use std::os::unix::process::ExitStatusExt;
     match status {
@@ -79,36 +85,79 @@ fn describe_exit(status: std::io::Result<ExitStatus>) -> String {
 /// Reads lines (lossy UTF-8) into the log. A flush request is acknowledged only when no
 /// complete line is ready to read, so lines written before the runtime's HTTP call are logged
 /// before the invocation's END line.
-async fn pump_lines(
-    reader: impl AsyncRead + Unpin,
-    log: Arc<EnvLog>,
-    mut flush_rx: mpsc::UnboundedReceiver<oneshot::Sender<()>>,
-) {
-    let mut reader = BufReader::new(reader);
-    let mut buf = Vec::new();
-    loop {
-        tokio::select! {
-            biased;
-            read = reader.read_until(b'\n', &mut buf) => {
-                match read {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        let line = String::from_utf8_lossy(&buf);
-                        log.emit(line.trim_end_matches(['\n', '\r']));
-                        buf.clear();
+/// One of the process's output pipes, read by its pump task as output arrives and drained by
+/// the invocation when the function has answered (what it printed before answering is in the
+/// pipe by then), without a round trip through the pump task.
+struct OutputPipe {
+    rx: pipe::Receiver,
+    /// The start of a line not yet ended by a newline.
+    partial: Mutex<Vec<u8>>,
+}
+
+impl OutputPipe {
+    /// Reads what the pipe holds now into log lines (held for the invocation's next write when
+    /// `hold`); true at end of file.
+    fn drain(&self, log: &EnvLog, hold: bool) -> bool {
+        let Ok(mut partial) = self.partial.lock() else {
+            return true;
+        };
+        let mut buf = [0u8; 16 * 1024];
+        let mut lines = Vec::new();
+        let eof = loop {
+            match self.rx.try_read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => {
+                    let chunk = &buf[..n];
+                    let mut rest = chunk;
+                    while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+                        partial.extend_from_slice(&rest[..i]);
+                        let line = String::from_utf8_lossy(&partial);
+                        lines.push(line.trim_end_matches('\r').to_owned());
+                        partial.clear();
+                        rest = &rest[i + 1..];
                     }
+                    partial.extend_from_slice(rest);
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break false,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break true,
             }
-            Some(ack) = flush_rx.recv() => {
-                let _ = ack.send(());
+        };
+        if eof && !partial.is_empty() {
+            lines.push(String::from_utf8_lossy(&partial).into_owned());
+            partial.clear();
+        }
+        if !lines.is_empty() {
+            // Written under the pipe's lock, so that a concurrent drain cannot overtake it.
+            if hold {
+                log.write(lines, true);
+            } else {
+                log.output(lines);
             }
         }
+        eof
     }
-    if !buf.is_empty() {
-        log.emit(&String::from_utf8_lossy(&buf));
+}
+
+/// Writes the pipe's lines as they come, until the process closes it.
+async fn pump_lines(pipe: Arc<OutputPipe>, log: Arc<EnvLog>) {
+    loop {
+        if pipe.rx.readable().await.is_err() || pipe.drain(&log, false) {
+            return;
+        }
     }
-    while let Some(ack) = flush_rx.recv().await {
-        let _ = ack.send(());
+}
+
+fn output_pipe(fd: std::io::Result<std::os::fd::OwnedFd>) -> Option<Arc<OutputPipe>> {
+    match fd.and_then(pipe::Receiver::from_owned_fd) {
+        Ok(rx) => Some(Arc::new(OutputPipe {
+            rx,
+            partial: Mutex::new(Vec::new()),
+        })),
+        Err(error) => {
+            tracing::warn!(%error, "cannot read a function's output pipe; its lines are lost");
+            None
+        }
     }
 }
 
@@ -151,16 +200,16 @@ impl Environment {
         };
         let pid = child.id();
         let log = Arc::new(EnvLog::new(&function.name, settings.sink.clone()));
-        let mut flushers = Vec::new();
-        if let Some(stdout) = child.stdout.take() {
-            let (tx, rx) = mpsc::unbounded_channel();
-            flushers.push(tx);
-            tasks.push(tokio::spawn(pump_lines(stdout, log.clone(), rx)));
-        }
-        if let Some(stderr) = child.stderr.take() {
-            let (tx, rx) = mpsc::unbounded_channel();
-            flushers.push(tx);
-            tasks.push(tokio::spawn(pump_lines(stderr, log.clone(), rx)));
+        let outputs: Vec<Arc<OutputPipe>> = [
+            child.stdout.take().map(|o| o.into_owned_fd()),
+            child.stderr.take().map(|o| o.into_owned_fd()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(output_pipe)
+        .collect();
+        for output in &outputs {
+            tasks.push(tokio::spawn(pump_lines(output.clone(), log.clone())));
         }
         let (exit_tx, mut exit_rx) = watch::channel(None);
         let (kill_tx, kill_rx) = oneshot::channel::<()>();
@@ -180,14 +229,15 @@ impl Environment {
             version: version.to_owned(),
             provisioned,
             init_duration: Duration::ZERO,
-            pid,
             log,
             cold: AtomicBool::new(!provisioned),
             memory_mb: AtomicU64::new(0),
+            memory_read: Mutex::new(None),
             invoke_tx,
             exit_rx: exit_rx.clone(),
             kill_tx: Mutex::new(Some(kill_tx)),
-            flushers,
+            outputs,
+            status: pid.and_then(|pid| std::fs::File::open(format!("/proc/{pid}/status")).ok()),
             tasks,
         };
         let exited = async {
@@ -213,7 +263,7 @@ impl Environment {
                 Err(InitFailure::Reported { error_type, body })
             }
             None => {
-                environment.flush().await;
+                environment.flush(false);
                 Err(InitFailure::Exited(environment.exit_description().await))
             }
         }
@@ -276,13 +326,11 @@ impl Environment {
         }
     }
 
-    /// Waits until every line the process wrote so far has reached the log.
-    pub(crate) async fn flush(&self) {
-        for flusher in &self.flushers {
-            let (ack, done) = oneshot::channel();
-            if flusher.send(ack).is_ok() {
-                let _ = done.await;
-            }
+    /// Reads what the process has printed so far into the log; `hold` keeps the lines for the
+    /// invocation's last write (its END and REPORT lines).
+    pub(crate) fn flush(&self, hold: bool) {
+        for output in &self.outputs {
+            output.drain(&self.log, hold);
         }
     }
 
@@ -305,13 +353,26 @@ impl Environment {
         let exited = exit_rx.wait_for(Option::is_some).await.is_ok();
         drop(exit_rx);
         if exited {
-            self.flush().await;
+            self.flush(false);
         }
     }
 
-    /// Memory high-water mark of the process, for REPORT.
+    /// Memory high-water mark of the process, for REPORT: `VmHWM`, read again when the last
+    /// reading is older than [`MEMORY_SAMPLE_INTERVAL`] (reading `/proc/<pid>/status` costs
+    /// several microseconds, a good part of a warm invoke), so a peak reached by one of several
+    /// invocations within that interval shows on a later REPORT line.
     pub(crate) fn max_memory_mb(&self) -> u64 {
-        match logs::max_memory_mb(self.pid) {
+        let due = self.memory_read.lock().map_or(true, |mut last| {
+            let due = last.is_none_or(|t| t.elapsed() >= MEMORY_SAMPLE_INTERVAL);
+            if due {
+                *last = Some(Instant::now());
+            }
+            due
+        });
+        if !due {
+            return self.memory_mb.load(Ordering::Relaxed);
+        }
+        match self.status.as_ref().map_or(0, logs::max_memory_mb) {
             0 => self.memory_mb.load(Ordering::Relaxed),
             mb => {
                 self.memory_mb.store(mb, Ordering::Relaxed);
@@ -342,12 +403,11 @@ fn abort_all(tasks: &[JoinHandle<()>]) {
 
 /// An X-Ray trace header: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
 fn trace_id() -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
     format!(
-        "Root=1-{:08x}-{};Parent={};Sampled=0",
+        "Root=1-{:08x}-{:024x};Parent={:016x};Sampled=0",
         chrono::Utc::now().timestamp(),
-        &id[..24],
-        &uuid::Uuid::new_v4().simple().to_string()[..16]
+        fastrand::u128(..) >> 32,
+        fastrand::u64(..)
     )
 }
 

@@ -19,6 +19,11 @@ pub const EVENT_PAYLOAD_LIMIT: usize = 256 * 1024;
 
 /// The errorType of an invocation killed at its timeout.
 pub const TIMEOUT_ERROR_TYPE: &str = "Sandbox.Timedout";
+/// How long START waits to be written with the invocation's other lines.
+const START_LINE_DELAY: Duration = Duration::from_millis(20);
+
+/// The errorType of a response over the 6 MB limit.
+pub const RESPONSE_TOO_LARGE_ERROR_TYPE: &str = "Function.ResponseSizeTooLarge";
 /// The errorType of a runtime process that exited during an invocation.
 pub const EXIT_ERROR_TYPE: &str = "Runtime.ExitError";
 
@@ -121,7 +126,7 @@ pub(crate) async fn execute(
     payload: Bytes,
 ) -> Result<InvokeOutcome, LambdaError> {
     let lease = inner.pool.acquire(&function.name, version)?;
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::new_request_id();
     let payload = if payload.is_empty() {
         Bytes::from_static(b"{}")
     } else {
@@ -143,13 +148,24 @@ pub(crate) async fn execute(
     };
     let log = env.log.clone();
     log.begin();
-    log.emit(&format!("START RequestId: {request_id} Version: {version}"));
+    // START and the output are held for a moment: a quick invocation writes START, its output,
+    // END and REPORT in one write per sink; a longer one shows them live after that moment.
+    log.hold(&format!("START RequestId: {request_id} Version: {version}"));
     let started = Instant::now();
-    let outcome = env
-        .run(&request_id, invoked_arn, payload, function.timeout)
-        .await;
+    let outcome = {
+        let run = env.run(&request_id, invoked_arn, payload, function.timeout);
+        tokio::pin!(run);
+        tokio::select! {
+            biased;
+            outcome = &mut run => outcome,
+            _ = tokio::time::sleep(START_LINE_DELAY) => {
+                log.go_live();
+                run.await
+            }
+        }
+    };
     let duration = started.elapsed();
-    env.flush().await;
+    env.flush(true);
     let init = env.take_cold().then_some(env.init_duration);
     // Platform failures (timeout, crash) also get `Status`/`Error Type` on the REPORT line.
     let (result, error_type, platform) = match outcome {
@@ -161,7 +177,7 @@ pub(crate) async fn execute(
                 chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
                 elapsed.as_secs_f64()
             );
-            log.emit(&message);
+            log.hold(&message);
             (
                 error_document(TIMEOUT_ERROR_TYPE, &message),
                 Some(TIMEOUT_ERROR_TYPE.to_owned()),
@@ -171,8 +187,8 @@ pub(crate) async fn execute(
         RunOutcome::Crashed(exit) => {
             let message =
                 format!("RequestId: {request_id} Error: Runtime exited with error: {exit}");
-            log.emit(&message);
-            log.emit(EXIT_ERROR_TYPE);
+            log.hold(&message);
+            log.hold(EXIT_ERROR_TYPE);
             (
                 error_document(EXIT_ERROR_TYPE, &message),
                 Some(EXIT_ERROR_TYPE.to_owned()),
@@ -180,7 +196,7 @@ pub(crate) async fn execute(
             )
         }
     };
-    log.emit(&format!("END RequestId: {request_id}"));
+    log.hold(&format!("END RequestId: {request_id}"));
     let report = Report {
         request_id: &request_id,
         duration,
@@ -192,10 +208,16 @@ pub(crate) async fn execute(
     };
     log.emit(&report.line());
     let lines = log.finish();
-    if env.alive() {
+    // A runtime whose answer was refused as too large is not trusted with another invocation
+    // (the Rust runtime client exits on the 413); the next call gets a fresh environment.
+    let reusable = env.alive() && error_type.as_deref() != Some(RESPONSE_TOO_LARGE_ERROR_TYPE);
+    if reusable {
         inner.pool.release(&function.name, env);
-    } else if env.provisioned {
-        inner.replace_provisioned(function.clone(), env.version.clone());
+    } else {
+        env.kill().await;
+        if env.provisioned {
+            inner.replace_provisioned(function.clone(), env.version.clone());
+        }
     }
     drop(lease);
     Ok(InvokeOutcome {

@@ -27,6 +27,25 @@ pub struct LogRecord {
 pub trait LogSink: Send + Sync {
     /// One line of `function`'s log.
     fn line(&self, function: &str, line: &str);
+
+    /// Consecutive lines of `function`'s log (a sink that writes to a file or terminal writes
+    /// them at once).
+    fn lines(&self, function: &str, lines: &[String]) {
+        for line in lines {
+            self.line(function, line);
+        }
+    }
+}
+
+/// The lines, each ended by a newline.
+pub fn joined(lines: &[String], prefix: &str) -> String {
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + prefix.len() + 1).sum());
+    for line in lines {
+        text.push_str(prefix);
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// Sends lines to a channel (the CLI's terminal printer, tests).
@@ -62,6 +81,10 @@ impl FileSink {
 
 impl LogSink for FileSink {
     fn line(&self, function: &str, line: &str) {
+        self.lines(function, &[line.to_owned()]);
+    }
+
+    fn lines(&self, function: &str, lines: &[String]) {
         let Ok(mut files) = self.files.lock() else {
             return;
         };
@@ -78,7 +101,7 @@ impl LogSink for FileSink {
             }
         }
         if let Some(file) = files.get_mut(function) {
-            if let Err(error) = writeln!(file, "{line}") {
+            if let Err(error) = file.write_all(joined(lines, "").as_bytes()) {
                 tracing::warn!(function, %error, "cannot write function log");
             }
         }
@@ -94,14 +117,30 @@ impl LogSink for FanoutSink {
             sink.line(function, line);
         }
     }
+
+    fn lines(&self, function: &str, lines: &[String]) {
+        for sink in &self.0 {
+            sink.lines(function, lines);
+        }
+    }
 }
 
 /// The log of one execution environment: every line goes to the sink, and while an
-/// invocation runs, into its collection too.
+/// invocation runs, into its collection too. Lines may be held back and written with the next
+/// ones, so that a quick invocation costs one write per sink (START, output, END, REPORT).
 pub(crate) struct EnvLog {
     function: String,
     sink: Arc<dyn LogSink>,
-    current: Mutex<Option<Vec<String>>>,
+    state: Mutex<LogState>,
+}
+
+struct LogState {
+    /// The running invocation's lines.
+    current: Option<Vec<String>>,
+    /// Lines not yet written to the sink.
+    held: Vec<String>,
+    /// Whether output is written as it comes (false in the first moment of an invocation).
+    live: bool,
 }
 
 impl EnvLog {
@@ -109,32 +148,77 @@ impl EnvLog {
         Self {
             function: function.to_owned(),
             sink,
-            current: Mutex::new(None),
+            state: Mutex::new(LogState {
+                current: None,
+                held: Vec::new(),
+                live: true,
+            }),
         }
     }
 
+    /// Writes `line` (after any held lines).
     pub(crate) fn emit(&self, line: &str) {
-        self.sink.line(&self.function, line);
-        if let Ok(mut current) = self.current.lock() {
-            if let Some(lines) = current.as_mut() {
-                lines.push(line.to_owned());
-            }
+        self.write(vec![line.to_owned()], false);
+    }
+
+    /// Keeps `line` for the next write.
+    pub(crate) fn hold(&self, line: &str) {
+        self.write(vec![line.to_owned()], true);
+    }
+
+    /// The function's own output: written at once, or held in the first moment of an
+    /// invocation (see [`Self::go_live`]).
+    pub(crate) fn output(&self, lines: Vec<String>) {
+        self.write_with(lines, |state| !state.live);
+    }
+
+    /// Writes the held lines and lets output through as it comes.
+    pub(crate) fn go_live(&self) {
+        self.write_with(Vec::new(), |state| {
+            state.live = true;
+            false
+        });
+    }
+
+    /// Writes `lines` after any held ones, or holds them too.
+    pub(crate) fn write(&self, lines: Vec<String>, hold: bool) {
+        self.write_with(lines, |_| hold);
+    }
+
+    /// The sink is called under the lock, so lines from the output pumps and the invocation
+    /// keep their order.
+    fn write_with(&self, lines: Vec<String>, hold: impl FnOnce(&mut LogState) -> bool) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if let Some(current) = state.current.as_mut() {
+            current.extend(lines.iter().cloned());
+        }
+        state.held.extend(lines);
+        if !hold(&mut state) && !state.held.is_empty() {
+            let batch = std::mem::take(&mut state.held);
+            self.sink.lines(&self.function, &batch);
         }
     }
 
-    /// Starts collecting the lines of an invocation.
+    /// Starts collecting the lines of an invocation; its output is held until
+    /// [`Self::go_live`] or the invocation's last write.
     pub(crate) fn begin(&self) {
-        if let Ok(mut current) = self.current.lock() {
-            *current = Some(Vec::new());
+        if let Ok(mut state) = self.state.lock() {
+            state.current = Some(Vec::new());
+            state.live = false;
         }
     }
 
     /// Stops collecting and returns the invocation's lines.
     pub(crate) fn finish(&self) -> Vec<String> {
-        self.current
+        self.state
             .lock()
             .ok()
-            .and_then(|mut current| current.take())
+            .and_then(|mut state| {
+                state.live = true;
+                state.current.take()
+            })
             .unwrap_or_default()
     }
 }
@@ -192,13 +276,15 @@ pub(crate) fn tail(lines: &[String]) -> String {
     text.split_off(start)
 }
 
-/// `VmHWM` of a process in MB, rounded up: what REPORT calls Max Memory Used.
-pub(crate) fn max_memory_mb(pid: Option<u32>) -> u64 {
-    let Some(pid) = pid else { return 0 };
-    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+/// `VmHWM` of a process in MB, rounded up (what REPORT calls Max Memory Used), from its
+/// `/proc/<pid>/status` (read from offset 0, so one open file serves every REPORT).
+pub(crate) fn max_memory_mb(status: &File) -> u64 {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 8192];
+    let Ok(n) = status.read_at(&mut buf, 0) else {
         return 0;
     };
-    status
+    String::from_utf8_lossy(&buf[..n])
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|rest| {
@@ -254,8 +340,72 @@ mod tests {
         assert_eq!(b, "other\n");
     }
 
+    /// Records each call to the sink as one batch.
+    #[derive(Default)]
+    struct Batches(Mutex<Vec<Vec<String>>>);
+
+    impl LogSink for Batches {
+        fn line(&self, _: &str, line: &str) {
+            self.lines("", &[line.to_owned()]);
+        }
+        fn lines(&self, _: &str, lines: &[String]) {
+            if let Ok(mut b) = self.0.lock() {
+                b.push(lines.to_vec());
+            }
+        }
+    }
+
+    fn batches(sink: &Batches) -> Vec<Vec<String>> {
+        sink.0.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_quick_invocation_is_written_at_once_in_order() {
+        let sink = Arc::new(Batches::default());
+        let log = EnvLog::new("f", sink.clone());
+        log.begin();
+        log.hold("START");
+        log.output(vec!["printed".into()]);
+        log.hold("END");
+        assert!(batches(&sink).is_empty(), "nothing written before REPORT");
+        log.emit("REPORT");
+        assert_eq!(log.finish(), ["START", "printed", "END", "REPORT"]);
+        assert_eq!(batches(&sink), [["START", "printed", "END", "REPORT"]]);
+        // Between invocations output is written as it comes.
+        log.output(vec!["later".into()]);
+        assert_eq!(batches(&sink).len(), 2);
+    }
+
+    #[test]
+    fn a_longer_invocation_goes_live() {
+        let sink = Arc::new(Batches::default());
+        let log = EnvLog::new("f", sink.clone());
+        log.begin();
+        log.hold("START");
+        log.output(vec!["first".into()]);
+        log.go_live();
+        assert_eq!(batches(&sink), [["START", "first"]]);
+        log.output(vec!["second".into()]);
+        assert_eq!(batches(&sink).len(), 2);
+        log.hold("END");
+        log.emit("REPORT");
+        assert_eq!(
+            batches(&sink),
+            vec![
+                vec!["START", "first"],
+                vec!["second"],
+                vec!["END", "REPORT"]
+            ]
+        );
+        assert_eq!(log.finish(), ["START", "first", "second", "END", "REPORT"]);
+    }
+
     #[test]
     fn own_process_has_a_high_water_mark() {
-        assert!(max_memory_mb(Some(std::process::id())) > 0);
+        let status = File::open("/proc/self/status").expect("status");
+        assert!(max_memory_mb(&status) > 0);
+        // The same open file answers again, with the mark after 64 MB were touched.
+        let grown = std::hint::black_box(vec![1u8; 64 * 1024 * 1024]);
+        assert!(max_memory_mb(&status) >= 64, "{}", grown.len());
     }
 }

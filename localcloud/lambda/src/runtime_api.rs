@@ -156,7 +156,7 @@ async fn invocation_response(
     match axum::body::to_bytes(body, RESPONSE_LIMIT).await {
         Ok(body) => state.complete(&id, RuntimeResult::Response(body)),
         Err(_) => {
-            let error_type = "Function.ResponseSizeTooLarge";
+            let error_type = crate::invoke::RESPONSE_TOO_LARGE_ERROR_TYPE;
             let body = json!({
                 "errorType": error_type,
                 "errorMessage": format!(

@@ -250,7 +250,7 @@ impl LambdaService {
             error_type: None,
             executed_version: version.clone(),
             log_tail: String::new(),
-            request_id: uuid::Uuid::new_v4().to_string(),
+            request_id: crate::new_request_id(),
             cold_start: false,
         };
         match kind {
