@@ -36,6 +36,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -82,6 +83,15 @@ struct Settings {
     profiles_table: String,
     /// The repository (where `up` runs).
     repo: PathBuf,
+    /// `BENCH_ONLY`: the sections to run (`a,b`); all when unset.
+    only: Option<Vec<String>>,
+}
+
+impl Settings {
+    /// Whether section `id` (`a`..`e`) is to run.
+    fn runs(&self, id: &str) -> bool {
+        self.only.as_ref().is_none_or(|o| o.iter().any(|x| x == id))
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -116,6 +126,7 @@ impl Settings {
             profiles_table: var("BENCH_PROFILES_TABLE")
                 .unwrap_or_else(|| "serverless-orders-profiles".to_owned()),
             repo,
+            only: var("BENCH_ONLY").map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
         })
     }
 }
@@ -777,6 +788,59 @@ async fn moto_config(endpoint: &str) -> String {
     }
 }
 
+/// The engine without the API: the same definition and inputs, `workers` executions in flight
+/// on this process's runtime, no tasks. Returns executions, failures and seconds.
+async fn sfn_in_process(workers: usize, dur: Duration) -> Res<(usize, usize, f64)> {
+    struct NoTasks;
+    impl localcloud_stepfunctions::TaskExecutor for NoTasks {
+        fn execute<'a>(
+            &'a self,
+            _: &'a str,
+            input: serde_json::Value,
+            _: localcloud_stepfunctions::TaskContext,
+        ) -> futures::future::BoxFuture<
+            'a,
+            Result<serde_json::Value, localcloud_stepfunctions::TaskError>,
+        > {
+            Box::pin(async move { Ok(input) })
+        }
+    }
+    let machine = Arc::new(
+        localcloud_stepfunctions::parse_definition(WORKFLOW)
+            .map_err(|e| format!("pass-choice.asl.json: {e:?}"))?,
+    );
+    let clock = Arc::new(localcloud_stepfunctions::TokioClock::new());
+    let tasks: Arc<dyn localcloud_stepfunctions::TaskExecutor> = Arc::new(NoTasks);
+    let (lats, failed, secs) = run_workers(workers, dur, |w, deadline| {
+        let (machine, clock, tasks) = (machine.clone(), clock.clone(), tasks.clone());
+        async move {
+            let opts = localcloud_stepfunctions::ExecutionOptions::default();
+            let (mut lat, mut failed) = (Lat::default(), 0usize);
+            let mut i = w;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let input: serde_json::Value = serde_json::from_str(&workflow_input(i))?;
+                let out = localcloud_stepfunctions::execute(
+                    &machine,
+                    input,
+                    &opts,
+                    tasks.clone(),
+                    clock.clone(),
+                )
+                .await;
+                lat.0.push(t.elapsed());
+                if out.status.as_str() != "SUCCEEDED" {
+                    failed += 1;
+                }
+                i += workers;
+            }
+            Ok((vec![lat], failed))
+        }
+    })
+    .await?;
+    Ok((lats.iter().map(Lat::len).sum(), failed, secs))
+}
+
 async fn bench_stepfunctions(s: &Settings, t: &mut Table) -> Res<()> {
     let (Some(lc), Some(moto)) = (&s.lc_endpoint, &s.moto_endpoint) else {
         t.note("c) Step Functions skipped: BENCH_LOCALCLOUD_ENDPOINT and BENCH_MOTO_ENDPOINT are both needed".into());
@@ -813,6 +877,12 @@ async fn bench_stepfunctions(s: &Settings, t: &mut Table) -> Res<()> {
     let (Some(l), Some(m)) = (results.first(), results.get(1)) else {
         return Err("no Step Functions results".into());
     };
+    eprintln!(
+        "bench: c) Step Functions in-process engine: {} in flight, {:?}",
+        s.concurrency, s.seconds
+    );
+    sfn_in_process(s.concurrency, Duration::from_millis(500)).await?;
+    let (ip_execs, ip_failed, ip_secs) = sfn_in_process(s.concurrency, s.seconds).await?;
     let eps = |p: &SfnPhase| p.executions as f64 / p.secs;
     let per = |p: &SfnPhase| p.states_entered.unwrap_or(WORKFLOW_PATH_LEN);
     let c = s.concurrency;
@@ -832,6 +902,30 @@ async fn bench_stepfunctions(s: &Settings, t: &mut Table) -> Res<()> {
         eps(m) * per(m) as f64,
         Better::Higher,
     );
+    let ip_eps = ip_execs as f64 / ip_secs;
+    let path = per(l) as f64;
+    t.pair(
+        "c) in-process engine (no API, same definition): executions/s",
+        "/s",
+        ip_eps,
+        "moto_server",
+        eps(m),
+        Better::Higher,
+    );
+    t.pair(
+        "c) in-process engine: state transitions/s",
+        "/s",
+        ip_eps * path,
+        "moto_server",
+        eps(m) * path,
+        Better::Higher,
+    );
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+    t.note(format!(
+        "c) in-process: {ip_execs} executions ({ip_failed} not SUCCEEDED) in {ip_secs:.2} s; CPU the engine spends per state: {:.2} us (wall time x {cores} cores / transitions, an upper bound: the bench's own loop is included); through the API, latency per state (start to SUCCEEDED seen, p50 / states): {:.1} us",
+        ip_secs * 1e6 * cores / (ip_eps * ip_secs * path),
+        l.latency.pct(50.0) * 1000.0 / path,
+    ));
     for p in [50.0, 99.0] {
         t.pair(
             &format!("c) Step Functions: start to SUCCEEDED seen, p{p}"),
@@ -1275,6 +1369,15 @@ async fn bench_api(s: &Settings, t: &mut Table) -> Res<()> {
 
 // --- main ----------------------------------------------------------------------------------------
 
+/// Runs `section` when `wanted`; a skipped section is not an error.
+async fn skip_unless(wanted: bool, section: impl std::future::Future<Output = Res<()>>) -> Res<()> {
+    if wanted {
+        section.await
+    } else {
+        Ok(())
+    }
+}
+
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -1302,25 +1405,33 @@ async fn main() -> std::process::ExitCode {
     let results = [
         (
             "a) DynamoDB",
-            bench_dynamodb(&s, &mut t).await.map_err(|e| e.to_string()),
+            skip_unless(s.runs("a"), bench_dynamodb(&s, &mut t))
+                .await
+                .map_err(|e| e.to_string()),
         ),
         (
             "b) Lambda",
-            bench_lambda(&s, &mut t).await.map_err(|e| e.to_string()),
+            skip_unless(s.runs("b"), bench_lambda(&s, &mut t))
+                .await
+                .map_err(|e| e.to_string()),
         ),
         (
             "c) Step Functions",
-            bench_stepfunctions(&s, &mut t)
+            skip_unless(s.runs("c"), bench_stepfunctions(&s, &mut t))
                 .await
                 .map_err(|e| e.to_string()),
         ),
         (
             "e) API stage",
-            bench_api(&s, &mut t).await.map_err(|e| e.to_string()),
+            skip_unless(s.runs("e"), bench_api(&s, &mut t))
+                .await
+                .map_err(|e| e.to_string()),
         ),
         (
             "d) up",
-            bench_up(&s, &mut t).await.map_err(|e| e.to_string()),
+            skip_unless(s.runs("d"), bench_up(&s, &mut t))
+                .await
+                .map_err(|e| e.to_string()),
         ),
     ];
     for (name, r) in results {
