@@ -34,6 +34,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// mimalloc instead of glibc's malloc: the services allocate many small, short-lived buffers per
+/// request across two or more threads (measured with scripts/bench.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AFTER_HELP: &str = "\
 Examples:
   localcloud up                                   start everything on 127.0.0.1:4566

@@ -528,6 +528,10 @@ fn serve(
         let shutdown = async move {
             let _ = stop.wait_for(|s| *s).await;
         };
+        // Answers are small and latency-bound: no Nagle delay between a response's segments.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         if let Err(e) = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await

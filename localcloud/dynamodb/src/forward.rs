@@ -139,7 +139,17 @@ impl Forwarder {
             Err(e) => return DynamoError::InternalServerError(e.to_string()).into_response(),
         };
         match self.client.request(req).await {
-            Ok(resp) => resp.map(Body::new),
+            // The answer is read whole, so that it goes out with its headers in one write.
+            Ok(resp) => {
+                let (parts, body) = resp.into_parts();
+                match http_body_util::BodyExt::collect(body).await {
+                    Ok(body) => Response::from_parts(parts, Body::from(body.to_bytes())),
+                    Err(e) => DynamoError::InternalServerError(format!(
+                        "embedded DynamoDB answer broke off: {e}"
+                    ))
+                    .into_response(),
+                }
+            }
             Err(e) => {
                 DynamoError::InternalServerError(format!("embedded DynamoDB unreachable: {e}"))
                     .into_response()

@@ -180,6 +180,9 @@ impl Environment {
         let (init_tx, init_rx) = oneshot::channel();
         let app = runtime_api::router(invoke_rx, init_tx);
         let server = tokio::spawn(async move {
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::warn!(%error, "runtime API server stopped");
             }
