@@ -109,6 +109,10 @@ pub struct StatesError {
     pub error: String,
     /// Cause text.
     pub cause: String,
+    /// For a `States.QueryEvaluationError`: the field whose JSONata expression failed, until the
+    /// interpreter records the failure as an `EvaluationFailed` history event; then `None`, so
+    /// an enclosing Parallel or Map state that fails with the same error does not record it again.
+    pub unrecorded_location: Option<String>,
 }
 
 impl StatesError {
@@ -117,6 +121,15 @@ impl StatesError {
         Self {
             error: error.into(),
             cause: cause.into(),
+            unrecorded_location: None,
+        }
+    }
+    /// `States.QueryEvaluationError`: the JSONata expression of `field` failed or returned a
+    /// value the field cannot take.
+    pub fn query(field: &str, cause: impl Into<String>) -> Self {
+        Self {
+            unrecorded_location: Some(field.to_string()),
+            ..Self::new(names::QUERY_EVALUATION_ERROR, cause)
         }
     }
     /// `States.Runtime`.

@@ -115,28 +115,14 @@ impl Runner {
         if state.jsonata {
             ctx.state_input = Some(Arc::new(input.clone()));
         }
-        let prefix = |e: StatesError| -> StatesError {
-            if (e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR)
-                && !e
-                    .cause
-                    .starts_with("An error occurred while executing the state")
-            {
-                StatesError::new(e.error, format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
-                    state.name, e.cause
-                ))
-            } else {
-                e
-            }
-        };
-        let result = self
-            .state_work(state, input, &ctx, prev)
-            .await
-            .map_err(prefix);
+        let result = self.state_work(state, input, &ctx, prev).await;
         let (next, output) = match result {
             Ok(Step::Next(n, out)) => (Some(n), out),
             Ok(Step::End(out)) => (None, out),
-            Err(e) => return Err(e),
+            Err(mut e) => {
+                self.evaluation_failed(&state.name, entered, prev, &mut e);
+                return Err(decorate(&state.name, entered, e));
+            }
         };
         let assigned = std::mem::take(
             &mut *ctx
@@ -164,6 +150,32 @@ impl Runner {
             None => Step::End(output),
         };
         Ok((step, assigned))
+    }
+
+    /// Records an `EvaluationFailed` event for a `States.QueryEvaluationError` of the state
+    /// `name` (entered at event `entered`) that has not been recorded yet
+    /// (<https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html>):
+    /// its error, its cause as the execution reports it, the field (`location`) and the state.
+    pub(crate) fn evaluation_failed(
+        &self,
+        name: &str,
+        entered: u64,
+        prev: &mut u64,
+        e: &mut StatesError,
+    ) {
+        if e.error != names::QUERY_EVALUATION_ERROR {
+            return;
+        }
+        let Some(location) = e.unrecorded_location.take() else {
+            return;
+        };
+        let cause = decorate(name, entered, e.clone()).cause;
+        *prev = self.history.push(
+            *prev,
+            "EvaluationFailed",
+            "evaluationFailedEventDetails",
+            json!({"error": e.error, "cause": cause, "location": location, "state": name}),
+        );
     }
 
     pub(crate) fn follow(state: &State, output: Value) -> Step {
@@ -282,6 +294,8 @@ impl Runner {
         ctx: &Ctx,
         prev: &mut u64,
     ) -> Result<Step, StatesError> {
+        // Nothing is recorded between the state's `...StateEntered` event and this call.
+        let entered = *prev;
         let mut counts = vec![0u64; retriers.len()];
         let mut retry_count = 0u32;
         loop {
@@ -299,7 +313,7 @@ impl Runner {
                 self.attempt(state, &state.io, input.clone(), &actx, prev)
                     .await
             };
-            let err = match run {
+            let mut err = match run {
                 Ok(out) => return Ok(Self::follow(state, out)),
                 Err(e) => e,
             };
@@ -318,6 +332,8 @@ impl Runner {
                     continue;
                 }
             }
+            // The state's final failure: recorded whether or not a catcher handles it.
+            self.evaluation_failed(&state.name, entered, prev, &mut err);
             if let Some(c) = catchers
                 .iter()
                 .find(|c| matches(&c.error_equals, &err.error))
@@ -327,6 +343,27 @@ impl Runner {
             }
             return Err(err);
         }
+    }
+}
+
+/// The cause of a `States.Runtime` or `States.QueryEvaluationError` as executions report it:
+/// prefixed with the state and the id of its `...StateEntered` event (once, at the innermost
+/// state).
+fn decorate(name: &str, entered: u64, e: StatesError) -> StatesError {
+    if (e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR)
+        && !e
+            .cause
+            .starts_with("An error occurred while executing the state")
+    {
+        StatesError {
+            cause: format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {}",
+                e.cause
+            ),
+            ..e
+        }
+    } else {
+        e
     }
 }
 

@@ -8,7 +8,7 @@
 //! builds one, uses it synchronously and drops it before returning (never across an `.await`).
 //! Definitions keep the expression text (checked for syntax at create time) for the same reason.
 
-use crate::error::{names, StatesError};
+use crate::error::StatesError;
 use crate::fields::Cx;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
@@ -104,14 +104,11 @@ impl Template {
     }
 }
 
-fn query_error(cause: String) -> StatesError {
-    StatesError::new(names::QUERY_EVALUATION_ERROR, cause)
-}
-
 /// Evaluates one expression. A failure or an undefined result is `States.QueryEvaluationError`.
 pub fn eval(expr: &str, env: &Env<'_>, field: &str) -> Result<Value, StatesError> {
+    let query = |cause: String| StatesError::query(field, cause);
     let ast = jsonata_core::parser::parse(expr).map_err(|e| {
-        query_error(format!(
+        query(format!(
             "The JSONata expression '{expr}' specified for the field '{field}' is not valid: {e}"
         ))
     })?;
@@ -123,11 +120,11 @@ pub fn eval(expr: &str, env: &Env<'_>, field: &str) -> Result<Value, StatesError
     let mut ev = Evaluator::with_context(context);
     register(&mut ev);
     match ev.evaluate(&ast, &JValue::Undefined) {
-        Ok(JValue::Undefined) => Err(query_error(format!(
+        Ok(JValue::Undefined) => Err(query(format!(
             "The JSONata expression '{expr}' specified for the field '{field}' returned nothing (undefined)."
         ))),
         Ok(v) => Ok(to_json(&v)),
-        Err(e) => Err(query_error(format!(
+        Err(e) => Err(query(format!(
             "An error occurred while evaluating the JSONata expression '{expr}' specified for the field '{field}': {}",
             e.message()
         ))),
@@ -282,6 +279,7 @@ fn no_eval(_args: &[JValue]) -> Result<JValue, EvaluatorError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::names;
     use serde_json::json;
 
     fn run(expr: &str) -> Result<Value, StatesError> {

@@ -2,7 +2,9 @@
 //! the `sync-` prefix interceptor, timestamps and error shapes as the SDK parses them.
 
 use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_sfn::types::{ExecutionStatus, StateMachineType, SyncExecutionStatus};
+use aws_sdk_sfn::types::{
+    ExecutionStatus, HistoryEventType, StateMachineType, SyncExecutionStatus,
+};
 use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
 use localcloud_stepfunctions::integration::Integrations;
 use localcloud_stepfunctions::sdk::StripSyncPrefix;
@@ -85,4 +87,74 @@ async fn sdk_runs_a_sync_execution_and_parses_errors() {
     let service = err.into_service_error();
     assert!(service.is_invalid_definition(), "{service:?}");
     assert!(service.to_string().contains("/StartAt"), "{service}");
+}
+
+/// A failed JSONata expression is recorded as an `EvaluationFailed` event whose
+/// `evaluationFailedEventDetails` the SDK parses
+/// (<https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html>).
+#[tokio::test]
+async fn sdk_reads_the_evaluation_failed_event() {
+    let url = endpoint().await;
+    let sfn = client(&url);
+    let created = sfn
+        .create_state_machine()
+        .name("jsonata-fails")
+        .role_arn("arn:aws:iam::000000000000:role/r")
+        .definition(r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.missing %}","End":true}}}"#)
+        .send()
+        .await
+        .expect("create");
+    let started = sfn
+        .start_execution()
+        .state_machine_arn(created.state_machine_arn())
+        .input(r#"{"a":1}"#)
+        .send()
+        .await
+        .expect("start");
+    let arn = started.execution_arn();
+    let mut status = ExecutionStatus::Running;
+    for _ in 0..200 {
+        let d = sfn
+            .describe_execution()
+            .execution_arn(arn)
+            .send()
+            .await
+            .expect("describe");
+        status = d.status().clone();
+        if status != ExecutionStatus::Running {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(status, ExecutionStatus::Failed);
+    let history = sfn
+        .get_execution_history()
+        .execution_arn(arn)
+        .send()
+        .await
+        .expect("history");
+    let types: Vec<&HistoryEventType> = history.events().iter().map(|e| e.r#type()).collect();
+    assert_eq!(
+        types,
+        [
+            &HistoryEventType::ExecutionStarted,
+            &HistoryEventType::PassStateEntered,
+            &HistoryEventType::EvaluationFailed,
+            &HistoryEventType::ExecutionFailed,
+        ]
+    );
+    let failed = &history.events()[2];
+    assert_eq!(failed.previous_event_id(), 2);
+    let details = failed
+        .evaluation_failed_event_details()
+        .expect("evaluationFailedEventDetails");
+    assert_eq!(details.state(), "A");
+    assert_eq!(details.error(), Some("States.QueryEvaluationError"));
+    assert_eq!(details.location(), Some("Output"));
+    assert!(
+        details
+            .cause()
+            .is_some_and(|c| c.contains("returned nothing (undefined)")),
+        "{details:?}"
+    );
 }

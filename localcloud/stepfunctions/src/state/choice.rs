@@ -352,8 +352,8 @@ fn eval(rule: &Rule, input: &Value, ctx: &Ctx) -> Result<bool, StatesError> {
             };
             match t.eval(&env, "Condition")? {
                 Value::Bool(b) => Ok(b),
-                v => Err(StatesError::new(
-                    names::QUERY_EVALUATION_ERROR,
+                v => Err(StatesError::query(
+                    "Condition",
                     format!(
                         "The Condition '{}' returned {v}, which is not a boolean.",
                         match t {

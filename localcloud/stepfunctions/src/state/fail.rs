@@ -108,8 +108,8 @@ impl Fail {
                     };
                     return match crate::jsonata::eval(e, &env, lit)? {
                         Value::String(s) => Ok(Some(s)),
-                        v => Err(StatesError::new(
-                            crate::error::names::QUERY_EVALUATION_ERROR,
+                        v => Err(StatesError::query(
+                            lit,
                             format!("The JSONata expression '{e}' specified for the field '{lit}' returned {v}, which is not a string."),
                         )),
                     };

@@ -170,8 +170,8 @@ fn resolve(
             };
             match crate::jsonata::eval(e, &env, name)? {
                 Value::Number(n) if n.as_u64().is_some_and(|n| n > 0) => Ok(n.as_u64()),
-                v => Err(StatesError::new(
-                    names::QUERY_EVALUATION_ERROR,
+                v => Err(StatesError::query(
+                    name,
                     format!("The JSONata expression '{e}' specified for the field '{name}' returned {v}, which is not a positive integer."),
                 )),
             }

@@ -122,8 +122,8 @@ impl Wait {
                 let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
                 match crate::jsonata::eval(e, &env, "Seconds")? {
                     Value::Number(n) if n.as_u64().is_some() => Ok(Duration::from_secs(n.as_u64().unwrap_or(0))),
-                    v => Err(StatesError::new(
-                        crate::error::names::QUERY_EVALUATION_ERROR,
+                    v => Err(StatesError::query(
+                        "Seconds",
                         format!("The JSONata expression '{e}' specified for the field 'Seconds' returned {v}, which is not a non-negative integer."),
                     )),
                 }
@@ -133,8 +133,8 @@ impl Wait {
                 let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
                 match crate::jsonata::eval(e, &env, "Timestamp")? {
                     Value::String(s) if parse_timestamp(&s).is_some() => Ok(parse_timestamp(&s).map(until).unwrap_or(Duration::ZERO)),
-                    v => Err(StatesError::new(
-                        crate::error::names::QUERY_EVALUATION_ERROR,
+                    v => Err(StatesError::query(
+                        "Timestamp",
                         format!("The JSONata expression '{e}' specified for the field 'Timestamp' returned {v}, which is not an RFC3339 timestamp."),
                     )),
                 }
