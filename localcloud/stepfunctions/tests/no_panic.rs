@@ -70,6 +70,9 @@ fn arb_json() -> impl Strategy<Value = Value> {
                         "ErrorEquals",
                         "Resource",
                         "MaxConcurrency",
+                        "MaxConcurrencyPath",
+                        "ToleratedFailureCountPath",
+                        "ToleratedFailurePercentage",
                         "TimeoutSeconds",
                     ]),
                     inner

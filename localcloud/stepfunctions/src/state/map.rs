@@ -4,8 +4,13 @@
 //! `MaxConcurrency` at a time (0 = unbounded), each input shaped by `ItemSelector` (or legacy
 //! `Parameters`) with `$$.Map.Item.Index/Value`. Without a tolerance the first failed
 //! iteration fails the state with its error; with `ToleratedFailureCount`/`Percentage`,
-//! exceeding it is `States.ExceedToleratedFailureThreshold`. Distributed mode, `ItemReader`,
-//! `ResultWriter` and `ItemBatcher` are rejected at validation as not emulated.
+//! exceeding it is `States.ExceedToleratedFailureThreshold`. Each of the three limits may be
+//! read at run time: from the effective input through `MaxConcurrencyPath`,
+//! `ToleratedFailureCountPath`, `ToleratedFailurePercentagePath` (JSONPath states), or from a
+//! JSONata expression in the field itself (JSONata states)
+//! (<https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html>).
+//! Distributed mode, `ItemReader`, `ResultWriter` and `ItemBatcher` are rejected at validation
+//! as not emulated.
 
 use crate::context::Ctx;
 use crate::error::{code, names, StatesError};
@@ -50,12 +55,12 @@ pub struct Map {
     pub items_path: Option<Path>,
     /// `ItemSelector` (or legacy `Parameters`, moved here by the state parser).
     pub item_selector: Option<Template>,
-    /// `MaxConcurrency` (0 = no limit).
-    pub max_concurrency: u64,
-    /// `ToleratedFailureCount`.
-    pub tolerated_count: Option<u64>,
-    /// `ToleratedFailurePercentage`.
-    pub tolerated_percentage: Option<f64>,
+    /// `MaxConcurrency` / `MaxConcurrencyPath` (absent or 0 = no limit).
+    pub max_concurrency: Option<Limit<u64>>,
+    /// `ToleratedFailureCount` / `ToleratedFailureCountPath`.
+    pub tolerated_count: Option<Limit<u64>>,
+    /// `ToleratedFailurePercentage` / `ToleratedFailurePercentagePath`.
+    pub tolerated_percentage: Option<Limit<f64>>,
     /// `Retry`.
     pub retriers: Vec<Retrier>,
     /// `Catch`.
@@ -66,17 +71,149 @@ pub struct Map {
     pub jsonata_selector: Option<crate::jsonata::Template>,
 }
 
+/// A Map limit as the definition gives it.
+#[derive(Debug, Clone)]
+pub enum Limit<T> {
+    /// A literal.
+    Fixed(T),
+    /// `...Path`: a reference path into the effective input (JSONPath states).
+    Path(Path),
+    /// A `{% %}` expression in the field (JSONata states).
+    Expr(String),
+}
+
+/// What a limit may be: a non-negative integer (`MaxConcurrency`, `ToleratedFailureCount`) or
+/// a percentage from 0 to 100 (`ToleratedFailurePercentage`).
+trait LimitValue: Copy {
+    /// The value of `v`, when it is one.
+    fn from_json(v: &Value) -> Option<Self>;
+    /// Reads the literal field `k`, reporting a bad value.
+    fn literal(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Self>;
+    /// What a valid value is, for error causes.
+    const EXPECTED: &'static str;
+}
+
+impl LimitValue for u64 {
+    fn from_json(v: &Value) -> Option<u64> {
+        v.as_u64()
+    }
+    fn literal(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<u64> {
+        o.uint(cx, k)
+    }
+    const EXPECTED: &'static str = "a non-negative integer";
+}
+
+impl LimitValue for f64 {
+    fn from_json(v: &Value) -> Option<f64> {
+        v.as_f64().filter(|p| (0.0..=100.0).contains(p))
+    }
+    fn literal(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<f64> {
+        let p = o.num(cx, k)?;
+        if p > 100.0 {
+            cx.schema(format!("{k} must be between 0 and 100"), &o.at(k));
+            return None;
+        }
+        Some(p)
+    }
+    const EXPECTED: &'static str = "a number between 0 and 100";
+}
+
+/// Reads `k` / `kPath`: at most one of them; the path only in JSONPath states, an expression
+/// only in JSONata states.
+fn limit<T: LimitValue>(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Limit<T>> {
+    let path_key = format!("{k}Path");
+    let path = o.get(&path_key).filter(|_| !cx.jsonata);
+    match (o.get(k), path) {
+        (Some(_), Some(_)) => {
+            cx.schema(
+                format!("Only one of '{k}' or '{path_key}' may be present"),
+                o.loc,
+            );
+            None
+        }
+        (Some(Value::String(text)), None) if cx.jsonata => match crate::jsonata::expression(text) {
+            Some(e) => {
+                if let Err(msg) = crate::jsonata::check(e) {
+                    cx.schema(
+                        format!("The value '{text}' is not a valid JSONata expression: {msg}"),
+                        &o.at(k),
+                    );
+                }
+                Some(Limit::Expr(e.to_string()))
+            }
+            None => {
+                cx.schema(
+                    format!(
+                        "The value of the field '{k}' must be {} or a JSONata expression",
+                        T::EXPECTED
+                    ),
+                    &o.at(k),
+                );
+                None
+            }
+        },
+        (Some(_), None) => T::literal(o, cx, k).map(Limit::Fixed),
+        (None, Some(_)) => o.ref_path(cx, &path_key).map(Limit::Path),
+        (None, None) => None,
+    }
+}
+
+/// The value of a limit for this run of the state. A path that selects nothing or a value of
+/// the wrong kind is `States.Runtime`; an expression that returns one is
+/// `States.QueryEvaluationError`.
+fn resolve<T: LimitValue>(
+    l: &Option<Limit<T>>,
+    k: &str,
+    effective: &Value,
+    ctx: &Ctx,
+) -> Result<Option<T>, StatesError> {
+    let shown = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match l {
+        None => Ok(None),
+        Some(Limit::Fixed(v)) => Ok(Some(*v)),
+        Some(Limit::Path(p)) => {
+            let v = p.read(effective, ctx).ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The {k}Path field selects nothing in the state input. Invalid path '{}' : No results for path: {}",
+                    p.text, p.text
+                ))
+            })?;
+            T::from_json(&v).map(Some).ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The {k}Path field refers to value \"{}\" which is not {}: {}",
+                    shown(&v),
+                    T::EXPECTED,
+                    p.text
+                ))
+            })
+        }
+        Some(Limit::Expr(e)) => {
+            let vars = ctx.vars.clone();
+            let env = crate::jsonata::Env {
+                states: ctx.states(None, None),
+                vars: &vars,
+            };
+            let v = crate::jsonata::eval(e, &env, k)?;
+            T::from_json(&v).map(Some).ok_or_else(|| {
+                StatesError::query(
+                    k,
+                    format!(
+                        "The JSONata expression '{e}' specified for the field '{k}' returned {v}, which is not {}.",
+                        T::EXPECTED
+                    ),
+                )
+            })
+        }
+    }
+}
+
 impl Map {
     /// Reads the fields.
     pub fn parse(o: Obj<'_>, cx: &mut Cx) -> Map {
-        for k in [
-            "ItemReader",
-            "ResultWriter",
-            "ItemBatcher",
-            "MaxConcurrencyPath",
-            "ToleratedFailureCountPath",
-            "ToleratedFailurePercentagePath",
-        ] {
+        for k in ["ItemReader", "ResultWriter", "ItemBatcher"] {
             if o.get(k).is_some() {
                 cx.report(
                     code::NOT_EMULATED,
@@ -118,13 +255,9 @@ impl Map {
                 o.loc,
             );
         }
-        let tolerated_percentage = o.num(cx, "ToleratedFailurePercentage");
-        if tolerated_percentage.is_some_and(|p| p > 100.0) {
-            cx.schema(
-                "ToleratedFailurePercentage must be between 0 and 100",
-                &o.at("ToleratedFailurePercentage"),
-            );
-        }
+        let max_concurrency = limit(o, cx, "MaxConcurrency");
+        let tolerated_count = limit(o, cx, "ToleratedFailureCount");
+        let tolerated_percentage = limit(o, cx, "ToleratedFailurePercentage");
         let (retriers, catchers) = retry::parse(o, cx);
         let jsonata_mode = cx.jsonata;
         let jtemplate = |cx: &mut Cx, k: &str| {
@@ -148,8 +281,8 @@ impl Map {
             } else {
                 Template::parse_field(o, cx, "ItemSelector")
             },
-            max_concurrency: o.uint(cx, "MaxConcurrency").unwrap_or(0),
-            tolerated_count: o.uint(cx, "ToleratedFailureCount"),
+            max_concurrency,
+            tolerated_count,
             tolerated_percentage,
             retriers,
             catchers,
@@ -192,6 +325,15 @@ impl Runner {
                 m.items_path.as_ref().map_or("$", |p| p.text.as_str())
             )));
         };
+        let max_concurrency = resolve(&m.max_concurrency, "MaxConcurrency", &effective, ctx)?;
+        let tolerated_count =
+            resolve(&m.tolerated_count, "ToleratedFailureCount", &effective, ctx)?;
+        let tolerated_percentage = resolve(
+            &m.tolerated_percentage,
+            "ToleratedFailurePercentage",
+            &effective,
+            ctx,
+        )?;
         let total = items.len();
         let started = self.history.push(
             *prev,
@@ -216,10 +358,9 @@ impl Runner {
                 (None, None) => item,
             });
         }
-        let limit = if m.max_concurrency == 0 {
-            usize::MAX
-        } else {
-            usize::try_from(m.max_concurrency).unwrap_or(usize::MAX)
+        let limit = match max_concurrency {
+            None | Some(0) => usize::MAX,
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
         };
         let iterations = stream::iter(inputs.into_iter().enumerate().map(|(i, input)| {
             let name = ctx.state_name.clone();
@@ -248,13 +389,12 @@ impl Runner {
             }
         }))
         .buffered(limit);
-        let tolerant = m.tolerated_count.is_some() || m.tolerated_percentage.is_some();
+        let tolerant = tolerated_count.is_some() || tolerated_percentage.is_some();
         let outcome = if tolerant {
             let results: Vec<Result<Value, StatesError>> = iterations.collect().await;
             let failed = results.iter().filter(|r| r.is_err()).count();
-            let over_count = m.tolerated_count.is_some_and(|c| failed as u64 > c);
-            let over_pct = m
-                .tolerated_percentage
+            let over_count = tolerated_count.is_some_and(|c| failed as u64 > c);
+            let over_pct = tolerated_percentage
                 .is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) > p);
             if over_count || over_pct {
                 Err(StatesError::new(
