@@ -11,6 +11,8 @@
 //!   answer, for scale).
 //! - e) the API stage's `GET /dev/profiles/{id}` (Cognito authorizer + VTL + GetItem) vs the same
 //!   GetItem sent straight to the endpoint.
+//! - f) cold starts, spawn to ready (REPORT `Init Duration`), of the Rust validate-order function
+//!   and of the Java 21 charge variant, from invokes sent at once (each needs an environment).
 //!
 //! Not a test, and not run by `cargo test` or CI: `scripts/bench.sh` starts the servers and runs
 //! this with their addresses in the environment (`BENCH_*`, see [`Settings::from_env`]); a
@@ -560,6 +562,9 @@ async fn invoke_phase(http: &Http, url: &str, body: &Bytes, dur: Duration) -> Re
     Ok((lat, last))
 }
 
+/// How many turns each side of the Lambda benchmark takes.
+const LAMBDA_ROUNDS: u32 = 5;
+
 async fn bench_lambda(s: &Settings, t: &mut Table) -> Res<()> {
     let (Some(lc), Some(cl)) = (&s.lc_endpoint, &s.cl_endpoint) else {
         t.note("b) Lambda skipped: BENCH_LOCALCLOUD_ENDPOINT and BENCH_CARGO_LAMBDA_ENDPOINT are both needed".into());
@@ -567,16 +572,35 @@ async fn bench_lambda(s: &Settings, t: &mut Table) -> Res<()> {
     };
     let payload = Bytes::from(std::fs::read(&s.event)?);
     let http = http_client();
-    let mut results = Vec::new();
-    for (side, base, name) in [
+    let sides = [
         ("localcloud", lc, &s.lc_function),
         ("cargo lambda watch", cl, &s.cl_function),
-    ] {
-        let url = format!("{base}/2015-03-31/functions/{name}/invocations");
+    ];
+    let urls: Vec<String> = sides
+        .iter()
+        .map(|(_, base, name)| format!("{base}/2015-03-31/functions/{name}/invocations"))
+        .collect();
+    for ((side, _, _), url) in sides.iter().zip(&urls) {
         eprintln!("bench: b) Lambda on {side}: warm-up");
-        invoke_phase(&http, &url, &payload, Duration::from_millis(500)).await?;
-        eprintln!("bench: b) Lambda on {side}: sequential, {:?}", s.seconds);
-        results.push(invoke_phase(&http, &url, &payload, s.seconds).await?);
+        invoke_phase(&http, url, &payload, Duration::from_millis(500)).await?;
+    }
+    // The two sides take turns in LAMBDA_ROUNDS rounds, so that a drift of the machine's load
+    // during the run weighs on both alike.
+    let mut results: Vec<(Lat, Bytes)> = sides
+        .iter()
+        .map(|_| (Lat::default(), Bytes::new()))
+        .collect();
+    let slice = s.seconds / LAMBDA_ROUNDS;
+    for round in 0..LAMBDA_ROUNDS {
+        for (i, ((side, _, _), url)) in sides.iter().zip(&urls).enumerate() {
+            eprintln!(
+                "bench: b) Lambda on {side}: round {}/{LAMBDA_ROUNDS}, sequential, {slice:?}",
+                round + 1
+            );
+            let (lat, body) = invoke_phase(&http, url, &payload, slice).await?;
+            results[i].0.merge(lat);
+            results[i].1 = body;
+        }
     }
     let (Some((l, lbody)), Some((c, cbody))) = (results.first(), results.get(1)) else {
         return Err("no Lambda results".into());
@@ -612,7 +636,7 @@ async fn bench_lambda(s: &Settings, t: &mut Table) -> Res<()> {
     let same = serde_json::from_slice::<serde_json::Value>(lbody).ok()
         == serde_json::from_slice::<serde_json::Value>(cbody).ok();
     t.note(format!(
-        "b) {} invokes on localcloud, {} on cargo lambda watch, one at a time over one kept-alive connection, payload {}; the two answers are {}",
+        "b) {} invokes on localcloud, {} on cargo lambda watch, one at a time over one kept-alive connection, the sides taking turns in {LAMBDA_ROUNDS} rounds, payload {}; the two answers are {}",
         l.len(),
         c.len(),
         s.event.strip_prefix(&s.repo).unwrap_or(&s.event).display(),
@@ -625,6 +649,108 @@ async fn bench_lambda(s: &Settings, t: &mut Table) -> Res<()> {
             String::from_utf8_lossy(cbody)
         ));
     }
+    Ok(())
+}
+
+// --- f) cold starts ------------------------------------------------------------------------------
+
+/// Invokes `function` with `LogType: Tail` and returns the REPORT line's `Init Duration` in ms
+/// (`None` when a warm environment answered).
+async fn init_duration(
+    http: &Http,
+    endpoint: &str,
+    function: &str,
+    payload: Bytes,
+) -> Res<Option<f64>> {
+    let url = format!("{endpoint}/2015-03-31/functions/{function}/invocations");
+    let req = hyper::Request::builder()
+        .method("POST")
+        .uri(&url)
+        .header("content-type", "application/json")
+        .header("x-amz-log-type", "Tail")
+        .body(Full::new(payload))?;
+    let resp = http.request(req).await?;
+    let status = resp.status().as_u16();
+    let tail = resp
+        .headers()
+        .get("x-amz-log-result")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| base64::engine::general_purpose::STANDARD.decode(v))
+        .transpose()?
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let body = resp.into_body().collect().await?.to_bytes();
+    if status != 200 {
+        return Err(format!("{url}: HTTP {status}: {}", String::from_utf8_lossy(&body)).into());
+    }
+    Ok(tail
+        .split("Init Duration: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms").next())
+        .and_then(|ms| ms.trim().parse().ok()))
+}
+
+async fn bench_cold_starts(s: &Settings, t: &mut Table) -> Res<()> {
+    let Some(lc) = &s.lc_endpoint else {
+        t.note("f) cold starts skipped: BENCH_LOCALCLOUD_ENDPOINT is needed".into());
+        return Ok(());
+    };
+    let http = http_client();
+    // Calls in flight at once each need an environment: all but the idle ones start cold.
+    let cases = [
+        (
+            "Rust",
+            s.lc_function.clone(),
+            s.event.clone(),
+            6usize,
+            "20 ms",
+        ),
+        (
+            "Java 21 (ChargePaymentJavaFunction, AWS Lambda Java RIC)",
+            "serverless-orders-ChargePaymentJavaFunction".to_owned(),
+            s.repo.join("events/charge-payment-java/ok.json"),
+            3usize,
+            "none (reported)",
+        ),
+    ];
+    for (what, function, event, n, budget) in cases {
+        let payload = Bytes::from(std::fs::read(&event)?);
+        eprintln!("bench: f) cold starts of {function}: {n} invokes at once");
+        let calls: Vec<_> = (0..n)
+            .map(|_| {
+                let (http, lc, function, payload) =
+                    (http.clone(), lc.clone(), function.clone(), payload.clone());
+                tokio::spawn(async move {
+                    init_duration(&http, &lc, &function, payload)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut inits = Lat::default();
+        for call in calls {
+            if let Some(ms) = call.await?? {
+                inits.0.push(Duration::from_secs_f64(ms / 1000.0));
+            }
+        }
+        if inits.len() == 0 {
+            t.note(format!(
+                "f) {what}: no cold start among {n} invokes (environments were warm)"
+            ));
+            continue;
+        }
+        t.single(
+            &format!(
+                "f) cold start, spawn to ready (REPORT Init Duration), {what}: median of {}",
+                inits.len()
+            ),
+            format!("{:.1} ms", inits.pct(50.0)),
+            "budget",
+            budget.into(),
+            format!("max {:.1} ms", inits.pct(100.0)),
+        );
+    }
+    t.note("f) Init Duration is the time from spawning the runtime process to its first GET /runtime/invocation/next; the Java variant has no SnapStart locally (always a full JVM start)".into());
     Ok(())
 }
 
@@ -1418,6 +1544,12 @@ async fn main() -> std::process::ExitCode {
         (
             "c) Step Functions",
             skip_unless(s.runs("c"), bench_stepfunctions(&s, &mut t))
+                .await
+                .map_err(|e| e.to_string()),
+        ),
+        (
+            "f) cold starts",
+            skip_unless(s.runs("f"), bench_cold_starts(&s, &mut t))
                 .await
                 .map_err(|e| e.to_string()),
         ),
