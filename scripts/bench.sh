@@ -5,6 +5,8 @@
 #
 #   scripts/bench.sh                       BENCH_SECONDS=5 per timed phase, 16 in flight
 #   BENCH_SECONDS=10 BENCH_CONCURRENCY=32 BENCH_UP_RUNS=7 scripts/bench.sh
+#   BENCH_ONLY=b,f scripts/bench.sh        only some sections: a) DynamoDB, b) warm Lambda invoke,
+#                                          c) Step Functions, d) up, e) API stage, f) cold starts
 #
 # It installs what it needs first: moto[server] and cargo-lambda into .venv
 # (requirements-bench.txt), then builds the release binaries once (localcloud, the function
