@@ -30,6 +30,36 @@ pub fn check(expr: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// A field of a JSONata state that takes a number or a `{% %}` expression, given as the string
+/// `text`: the expression's text (reported when its syntax is wrong), or `None` with a report
+/// when the string is not an expression (`expected` names the literal the field also takes).
+pub(crate) fn expression_field(
+    cx: &mut Cx,
+    o: crate::fields::Obj<'_>,
+    k: &str,
+    text: &str,
+    expected: &str,
+) -> Option<String> {
+    match expression(text) {
+        Some(e) => {
+            if let Err(msg) = check(e) {
+                cx.schema(
+                    format!("The value '{text}' is not a valid JSONata expression: {msg}"),
+                    &o.at(k),
+                );
+            }
+            Some(e.to_string())
+        }
+        None => {
+            cx.schema(
+                format!("The value of the field '{k}' must be {expected} or a JSONata expression"),
+                &o.at(k),
+            );
+            None
+        }
+    }
+}
+
 /// What an expression sees: `$states` and the workflow variables visible in the state.
 pub struct Env<'a> {
     /// The `$states` object.

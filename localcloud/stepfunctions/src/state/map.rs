@@ -131,27 +131,9 @@ fn limit<T: LimitValue>(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Limit<T>> {
             );
             None
         }
-        (Some(Value::String(text)), None) if cx.jsonata => match crate::jsonata::expression(text) {
-            Some(e) => {
-                if let Err(msg) = crate::jsonata::check(e) {
-                    cx.schema(
-                        format!("The value '{text}' is not a valid JSONata expression: {msg}"),
-                        &o.at(k),
-                    );
-                }
-                Some(Limit::Expr(e.to_string()))
-            }
-            None => {
-                cx.schema(
-                    format!(
-                        "The value of the field '{k}' must be {} or a JSONata expression",
-                        T::EXPECTED
-                    ),
-                    &o.at(k),
-                );
-                None
-            }
-        },
+        (Some(Value::String(text)), None) if cx.jsonata => {
+            crate::jsonata::expression_field(cx, o, k, text, T::EXPECTED).map(Limit::Expr)
+        }
         (Some(_), None) => T::literal(o, cx, k).map(Limit::Fixed),
         (None, Some(_)) => o.ref_path(cx, &path_key).map(Limit::Path),
         (None, None) => None,

@@ -65,21 +65,10 @@ fn seconds(o: Obj<'_>, cx: &mut Cx, k: &str) -> Option<Seconds> {
             );
             None
         }
-        (Some(Value::String(text)), None) if cx.jsonata => match crate::jsonata::expression(text) {
-            Some(e) => {
-                if let Err(msg) = crate::jsonata::check(e) {
-                    cx.schema(
-                        format!("The value '{text}' is not a valid JSONata expression: {msg}"),
-                        &o.at(k),
-                    );
-                }
-                Some(Seconds::Expr(e.to_string()))
-            }
-            None => {
-                cx.schema(format!("The value of the field '{k}' must be a positive integer or a JSONata expression"), &o.at(k));
-                None
-            }
-        },
+        (Some(Value::String(text)), None) if cx.jsonata => {
+            crate::jsonata::expression_field(cx, o, k, text, "a positive integer")
+                .map(Seconds::Expr)
+        }
         (Some(_), None) => match o.uint(cx, k) {
             Some(0) => {
                 cx.schema(format!("{k} must be a positive integer"), &o.at(k));
