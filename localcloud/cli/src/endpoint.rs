@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures::future::BoxFuture;
+use localcloud_apigateway::integration::{read_response, within};
 use localcloud_apigateway::model::AwsService;
 use localcloud_apigateway::{BackendResponse, CallError, HttpServiceCaller, ServiceCaller};
 use localcloud_cognito::CognitoApi;
@@ -166,35 +167,10 @@ impl ServiceCaller for InProcessCaller {
             let req = req
                 .body(Body::from(body))
                 .map_err(|e| CallError::Failed(e.to_string()))?;
-            let exchange = async {
-                let resp = endpoint.dispatch(req).await;
-                let status = resp.status().as_u16();
-                let headers = resp
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.as_str().to_owned(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect();
-                let body = axum::body::to_bytes(resp.into_body(), MAX_SERVICE_RESPONSE)
-                    .await
-                    .map_err(|e| CallError::Failed(e.to_string()))?;
-                Ok(BackendResponse {
-                    status,
-                    headers,
-                    body: body.to_vec(),
-                })
-            };
-            tokio::time::timeout(timeout, exchange)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(CallError::Timeout(
-                        u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
-                    ))
-                })
+            within(timeout, async {
+                read_response(endpoint.dispatch(req).await).await
+            })
+            .await
         })
     }
 }
@@ -215,17 +191,13 @@ impl DynamoCaller for InProcessDynamo {
             let status = resp.status().as_u16();
             match axum::body::to_bytes(resp.into_body(), MAX_SERVICE_RESPONSE).await {
                 Ok(body) => dynamodb::answer(status, &body),
-                Err(e) => Err(DynamoApiError {
-                    code: "InternalServerError".into(),
-                    message: e.to_string(),
-                    status: 500,
-                }),
+                Err(e) => Err(dynamodb::transport(e.to_string())),
             }
         })
     }
 }
 
-/// The largest service answer an integration reads (API Gateway's payload limit is 10 MB).
+/// The largest DynamoDB answer a Step Functions task reads.
 const MAX_SERVICE_RESPONSE: usize = 10 * 1024 * 1024;
 
 async fn cognito(api: &CognitoApi, req: Request<Body>) -> Response {

@@ -78,33 +78,51 @@ impl HttpClient {
                 .request(req)
                 .await
                 .map_err(|e| CallError::Failed(e.to_string()))?;
-            let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let body = http_body_util::Limited::new(resp.into_body(), MAX_RESPONSE)
-                .collect()
-                .await
-                .map_err(|e| CallError::Failed(e.to_string()))?
-                .to_bytes()
-                .to_vec();
-            Ok(BackendResponse {
-                status,
-                headers,
-                body,
-            })
+            read_response(resp).await
         };
-        tokio::time::timeout(timeout, exchange)
-            .await
-            .map_err(|_| CallError::Timeout(timeout.as_millis() as u64))?
+        within(timeout, exchange).await
     }
+}
+
+/// A backend's answer as [`BackendResponse`]: status, headers, and the body read whole (up to
+/// API Gateway's 10 MB payload limit).
+pub async fn read_response<B>(resp: hyper::Response<B>) -> Result<BackendResponse, CallError>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = http_body_util::Limited::new(resp.into_body(), MAX_RESPONSE)
+        .collect()
+        .await
+        .map_err(|e| CallError::Failed(e.to_string()))?
+        .to_bytes()
+        .to_vec();
+    Ok(BackendResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// `exchange` within the integration's `timeout` ([`CallError::Timeout`] after it).
+pub async fn within(
+    timeout: Duration,
+    exchange: impl std::future::Future<Output = Result<BackendResponse, CallError>>,
+) -> Result<BackendResponse, CallError> {
+    tokio::time::timeout(timeout, exchange)
+        .await
+        .map_err(|_| CallError::Timeout(timeout.as_millis() as u64))?
 }
 
 /// Substitutes `${stageVariables.name}` in an integration URL (the host stays checked:

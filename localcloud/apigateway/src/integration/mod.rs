@@ -17,7 +17,7 @@ use futures::future::BoxFuture;
 use localcloud_vtl::Template;
 
 pub use aws::HttpServiceCaller;
-pub use http::HttpClient;
+pub use http::{read_response, within, HttpClient};
 
 use crate::error::CallError;
 use crate::model::{AwsService, Passthrough};

@@ -56,7 +56,8 @@ impl HttpDynamo {
     }
 }
 
-pub(crate) fn transport(message: String) -> DynamoApiError {
+/// A failure to reach DynamoDB or read its answer (500 `InternalServerError`).
+pub fn transport(message: String) -> DynamoApiError {
     DynamoApiError {
         code: "InternalServerError".into(),
         message,
