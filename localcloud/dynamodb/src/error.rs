@@ -39,7 +39,7 @@ pub enum DynamoError {
     /// A target this endpoint does not know.
     #[error("{0}")]
     UnknownOperationException(String),
-    /// A local failure (storage, the embedded server).
+    /// A local failure (storage, the engine).
     #[error("{0}")]
     InternalServerError(String),
 }
@@ -95,7 +95,7 @@ impl IntoResponse for DynamoError {
             "content-type",
             HeaderValue::from_static("application/x-amz-json-1.0"),
         );
-        crate::forward::add_request_id(&mut resp);
+        crate::serve::add_request_id(&mut resp);
         resp
     }
 }

@@ -5,8 +5,8 @@
 //! # Layout
 //!
 //! - [`tables`]: `AWS::DynamoDB::Table` properties -> `CreateTable`; create-or-verify at start.
-//! - [`forward`]: the embedded dynoxide server on an internal port, the pooled client that
-//!   forwards to it, and the request handler the service endpoint calls.
+//! - [`serve`]: the request handler the service endpoint calls: dynoxide's own router, called
+//!   in-process, or this crate for the operations dynoxide lacks.
 //! - [`pitr`]: `UpdateContinuousBackups` / `DescribeContinuousBackups`.
 //! - [`export`]: `ExportTableToPointInTime` / `DescribeExport` / `ListExports` and AWS's
 //!   export layout in S3.
@@ -41,18 +41,18 @@
 //! dynoxide's HTTP server does not sweep expired items by itself (only its MCP tool calls
 //! `Database::sweep_ttl`), so [`DynamoService`] runs the sweep on an interval
 //! ([`Settings::ttl_sweep_interval`]); [`DynamoService::sweep_ttl`] runs one now. Streams
-//! (`DynamoDBStreams_20120810.*`) are served by dynoxide and forwarded like the rest; the
+//! (`DynamoDBStreams_20120810.*`) are served by dynoxide like the rest; the
 //! in-process [`Database`] is available to stream pollers through [`DynamoService::database`].
 
 #![warn(missing_docs)]
 
 pub mod error;
 pub mod export;
-pub mod forward;
 pub mod operations;
 pub mod persist;
 pub mod pitr;
 pub mod seed;
+pub mod serve;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
@@ -70,8 +70,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use error::{DynamoError, SetupError};
-pub use forward::is_dynamodb_request;
 pub use seed::SeedOutcome;
+pub use serve::is_dynamodb_request;
 pub use tables::TableSpec;
 
 use pitr::{PitrState, PitrTable};
@@ -135,13 +135,12 @@ struct Inner {
     pitr: Mutex<PitrTable>,
     exports: Mutex<ExportBook>,
     seeds: Mutex<SeedBook>,
-    forward: forward::Forwarder,
+    engine: serve::Engine,
     sweeper: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.forward.signal_stop();
         if let Ok(mut s) = self.sweeper.lock() {
             if let Some(h) = s.take() {
                 h.abort();
@@ -169,7 +168,7 @@ fn internal(e: impl std::fmt::Display) -> DynamoError {
 
 impl DynamoService {
     /// Opens the database, creates or verifies `tables`, applies their TTL and PITR settings,
-    /// starts the embedded server and the TTL sweep. Exports are written into `s3`.
+    /// and starts the TTL sweep. Exports are written into `s3`.
     pub async fn start(
         settings: Settings,
         tables: &[TableSpec],
@@ -262,12 +261,7 @@ impl DynamoService {
         if let Some(p) = &pitr_path {
             persist::save(p, &pitr).map_err(io_err(p))?;
         }
-        let fwd = forward::Forwarder::start(db.clone())
-            .await
-            .map_err(|source| SetupError::Io {
-                path: "127.0.0.1:0 (embedded DynamoDB)".into(),
-                source,
-            })?;
+        let engine = serve::Engine::new(db.clone());
         let service = Self {
             inner: Arc::new(Inner {
                 db,
@@ -278,7 +272,7 @@ impl DynamoService {
                 pitr: Mutex::new(pitr),
                 exports: Mutex::new(exports),
                 seeds: Mutex::new(seeds),
-                forward: fwd,
+                engine,
                 sweeper: Mutex::new(None),
             }),
         };
@@ -314,24 +308,19 @@ impl DynamoService {
         &self.inner.state_label
     }
 
-    /// The internal address of the embedded dynoxide server (loopback only).
-    pub fn embedded_addr(&self) -> std::net::SocketAddr {
-        self.inner.forward.addr()
-    }
-
     /// An axum router answering DynamoDB requests on any path (mount it, or call
     /// [`Self::handle`] from the endpoint's own dispatch after [`is_dynamodb_request`]).
     pub fn router(&self) -> Router {
         let svc = self.clone();
         Router::new().fallback(move |req: Request<Body>| {
             let svc = svc.clone();
-            async move { forward::handle(svc, req).await }
+            async move { serve::handle(svc, req).await }
         })
     }
 
     /// Answers one DynamoDB or DynamoDB Streams request.
     pub async fn handle(&self, req: Request<Body>) -> Response {
-        forward::handle(self.clone(), req).await
+        serve::handle(self.clone(), req).await
     }
 
     /// Deletes expired items now; returns how many.
@@ -339,14 +328,13 @@ impl DynamoService {
         self.inner.db.sweep_ttl().map_err(internal)
     }
 
-    /// Stops the embedded server and the TTL sweep, waiting for requests in flight.
+    /// Stops the TTL sweep.
     pub async fn shutdown(&self) {
         if let Ok(mut s) = self.inner.sweeper.lock() {
             if let Some(h) = s.take() {
                 h.abort();
             }
         }
-        self.inner.forward.stop().await;
     }
 
     /// Loads a `BatchWriteItem`-shaped seed file into `table`, unless this state folder has
