@@ -14,6 +14,8 @@
 #   - localcloud up --ephemeral --no-build on free ports, and signs in a user (localcloud token);
 #   - moto_server, with its Step Functions interpreter on (POST /moto-api/config
 #     {"stepfunctions": {"execute_state_machine": true}}; by default moto only records executions);
+#   - dynoxide's own server alone (localcloud/dynamodb/examples/dynoxide_server.rs), the ceiling
+#     for section a): what the same client gets from the engine with no localcloud code;
 #   - cargo lambda watch --only-lambda-apis serving target/release/validate-order, the binary
 #     localcloud runs.
 # Logs of the servers: target/bench/*.log.
@@ -41,15 +43,19 @@ export PATH="$ROOT/.venv/bin:$PATH"
 # with another package set (e.g. `cargo bench -p localcloud`) would rebuild the shared crates.
 build_args=()
 for c in "${FUNCTION_CRATES[@]}"; do build_args+=(-p "$c"); done
-say "cargo build --release (localcloud, the functions, the benchmark client)"
-BENCH_EXE=$(cargo build --release --locked -p localcloud "${build_args[@]}" --bins --bench peers \
+say "cargo build --release (localcloud, the functions, the benchmark client, dynoxide alone)"
+EXES=$(cargo build --release --locked -p localcloud "${build_args[@]}" --bins --bench peers \
+  -p localcloud-dynamodb --example dynoxide_server \
   --message-format json-render-diagnostics \
   | python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "peers" and m.get("executable"):
-        print(m["executable"])')
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] in ("peers", "dynoxide_server") and m.get("executable"):
+        print(m["target"]["name"], m["executable"])')
+BENCH_EXE=$(sed -n 's/^peers //p' <<<"$EXES")
+DYNOXIDE_EXE=$(sed -n 's/^dynoxide_server //p' <<<"$EXES")
 [ -x "$BENCH_EXE" ] || { echo "the benchmark executable was not built" >&2; exit 1; }
+[ -x "$DYNOXIDE_EXE" ] || { echo "the dynoxide_server example was not built" >&2; exit 1; }
 
 # --- servers ----------------------------------------------------------------------------------
 PIDS=()
@@ -102,6 +108,13 @@ wait_for moto_server 60 curl -sf "$MOTO/moto-api/config"
 curl -sf -X POST -H 'Content-Type: application/json' \
   -d '{"stepfunctions": {"execute_state_machine": true}}' "$MOTO/moto-api/config" >/dev/null
 
+say "dynoxide alone (the ceiling of section a)"
+DYNOXIDE_PORT=$(free_port)
+setsid "$DYNOXIDE_EXE" "$DYNOXIDE_PORT" >"$LOGS/dynoxide.log" 2>&1 </dev/null &
+PIDS+=($!)
+DYNOXIDE=http://127.0.0.1:$DYNOXIDE_PORT
+wait_for "dynoxide_server" 30 curl -sf "$DYNOXIDE/"
+
 say "cargo lambda watch (validate-order)"
 # --only-lambda-apis: cargo lambda serves the Invoke and Runtime APIs and the function is the
 # same release binary that localcloud runs (started here with the variables cargo lambda names;
@@ -128,6 +141,7 @@ BENCH_LOCALCLOUD_API=$LC_API \
 BENCH_LOCALCLOUD_TOKEN=$TOKEN \
 BENCH_LOCALCLOUD_BIN=$TARGET/release/localcloud \
 BENCH_MOTO_ENDPOINT=$MOTO \
+BENCH_DYNOXIDE_ENDPOINT=$DYNOXIDE \
 BENCH_MOTO_SERVER_BIN=$ROOT/.venv/bin/moto_server \
 BENCH_CARGO_LAMBDA_ENDPOINT=$CL \
 BENCH_CARGO_LAMBDA_FUNCTION=_ \

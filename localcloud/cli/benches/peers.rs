@@ -1,7 +1,8 @@
 //! localcloud side by side with its peers, in one run, with the same client on both sides:
 //!
 //! - a) DynamoDB PutItem then GetItem (aws-sdk-dynamodb): localcloud's endpoint vs `moto_server`,
-//!   sequential and with `BENCH_CONCURRENCY` requests in flight.
+//!   sequential, with `BENCH_CONCURRENCY` requests in flight, and sequential again with the client
+//!   on a current-thread runtime.
 //! - b) a warm Lambda invoke of the validate-order binary through the Invoke API (plain hyper):
 //!   localcloud vs `cargo lambda watch` serving the same crate.
 //! - c) Step Functions: `pass-choice.asl.json` (10 Pass/Choice states) on localcloud vs
@@ -73,6 +74,9 @@ struct Settings {
     up_runs: usize,
     /// `BENCH_MOTO_ENDPOINT`: `http://127.0.0.1:P` of a running `moto_server`.
     moto_endpoint: Option<String>,
+    /// `BENCH_DYNOXIDE_ENDPOINT`: `http://127.0.0.1:P` of dynoxide's own server alone (the
+    /// `dynoxide_server` example of localcloud-dynamodb), the ceiling for section a).
+    dynoxide_endpoint: Option<String>,
     /// `BENCH_MOTO_SERVER_BIN`: `moto_server`, for its start-up time.
     moto_bin: Option<PathBuf>,
     /// `BENCH_CARGO_LAMBDA_ENDPOINT`: `http://127.0.0.1:Q` of `cargo lambda watch`.
@@ -117,6 +121,7 @@ impl Settings {
             lc_bin: var("BENCH_LOCALCLOUD_BIN").map(PathBuf::from),
             up_runs: var("BENCH_UP_RUNS").map_or(Ok(5), |s| s.parse())?,
             moto_endpoint: var("BENCH_MOTO_ENDPOINT"),
+            dynoxide_endpoint: var("BENCH_DYNOXIDE_ENDPOINT"),
             moto_bin: var("BENCH_MOTO_SERVER_BIN").map(PathBuf::from),
             cl_endpoint: var("BENCH_CARGO_LAMBDA_ENDPOINT"),
             cl_function: var("BENCH_CARGO_LAMBDA_FUNCTION")
@@ -458,6 +463,26 @@ async fn ddb_phase(
     })
 }
 
+/// The sequential phase with the client on a current-thread runtime of its own thread (as
+/// `#[tokio::test]` runs one). On the main multi-thread runtime every call also pays for waking
+/// a second client worker thread; that cost is the same for both servers, so it narrows the
+/// ratio between them.
+fn ddb_sequential_current_thread(endpoint: &str, table: &str, dur: Duration) -> Res<DdbPhase> {
+    let (endpoint, table) = (endpoint.to_owned(), table.to_owned());
+    std::thread::spawn(move || -> Res<DdbPhase> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(async {
+            let client = ddb_client(&endpoint);
+            ddb_phase(&client, &table, 1, Duration::from_millis(300)).await?;
+            ddb_phase(&client, &table, 1, dur).await
+        })
+    })
+    .join()
+    .map_err(|_| "the current-thread client panicked")?
+}
+
 async fn bench_dynamodb(s: &Settings, t: &mut Table) -> Res<()> {
     let (Some(lc), Some(moto)) = (&s.lc_endpoint, &s.moto_endpoint) else {
         t.note("a) DynamoDB skipped: BENCH_LOCALCLOUD_ENDPOINT and BENCH_MOTO_ENDPOINT are both needed".into());
@@ -477,13 +502,25 @@ async fn bench_dynamodb(s: &Settings, t: &mut Table) -> Res<()> {
             s.concurrency, s.seconds
         );
         let conc = ddb_phase(&client, &table, s.concurrency, s.seconds).await?;
-        results.push((seq, conc));
+        eprintln!(
+            "bench: a) DynamoDB on {side}: sequential, current-thread client, {:?}",
+            s.seconds
+        );
+        let (e, tb, d) = (endpoint.clone(), table.clone(), s.seconds);
+        let seq_ct = tokio::task::spawn_blocking(move || ddb_sequential_current_thread(&e, &tb, d))
+            .await??;
+        results.push((seq, conc, seq_ct));
     }
-    let (Some((lseq, lconc)), Some((mseq, mconc))) = (results.first(), results.get(1)) else {
+    let (Some((lseq, lconc, lct)), Some((mseq, mconc, mct))) = (results.first(), results.get(1))
+    else {
         return Err("no DynamoDB results".into());
     };
     let c = s.concurrency;
-    for (label, l, m) in [("sequential", lseq, mseq), ("", lconc, mconc)] {
+    for (label, l, m) in [
+        ("sequential", lseq, mseq),
+        ("", lconc, mconc),
+        ("sequential, current-thread client", lct, mct),
+    ] {
         let label = if label.is_empty() {
             format!("{c} in flight")
         } else {
@@ -517,12 +554,47 @@ async fn bench_dynamodb(s: &Settings, t: &mut Table) -> Res<()> {
             ));
         }
     }
+    if let Some(dx) = &s.dynoxide_endpoint {
+        let client = ddb_client(dx);
+        ddb_create_table(&client, &table).await?;
+        eprintln!("bench: a) DynamoDB on dynoxide alone: warm-up, then sequential");
+        ddb_phase(&client, &table, s.concurrency, Duration::from_millis(500)).await?;
+        let seq = ddb_phase(&client, &table, 1, s.seconds).await?;
+        let (e, tb, d) = (dx.clone(), table.clone(), s.seconds);
+        let ct = tokio::task::spawn_blocking(move || ddb_sequential_current_thread(&e, &tb, d))
+            .await??;
+        for (label, l, x) in [
+            ("sequential", lseq, &seq),
+            ("sequential, current-thread client", lct, &ct),
+        ] {
+            let pre = format!("a) ceiling: DynamoDB Put+Get, {label}");
+            t.pair(
+                &format!("{pre}: ops/s"),
+                "/s",
+                l.ops_per_s,
+                "dynoxide alone",
+                x.ops_per_s,
+                Better::Higher,
+            );
+            for (op, ll, xl) in [("PutItem", &l.put, &x.put), ("GetItem", &l.get, &x.get)] {
+                t.pair(
+                    &format!("{pre}: {op} p50"),
+                    "ms",
+                    ll.pct(50.0),
+                    "dynoxide alone",
+                    xl.pct(50.0),
+                    Better::Lower,
+                );
+            }
+        }
+        t.note("a) ceiling: \"dynoxide alone\" is dynoxide's own HTTP server over an in-memory database on a current-thread runtime (localcloud/dynamodb/examples/dynoxide_server.rs), with nothing of localcloud's in the path: localcloud runs this engine behind its endpoint, so this bounds what localcloud can reach against the same client on this machine; the last column is localcloud's share of it".into());
+    }
     t.note(format!(
-        "a) {} puts + {} gets on localcloud, {} + {} on moto (sequential and concurrent phases, {:?} each, after a 0.5 s warm-up); aws-sdk-dynamodb with retries off, 100-byte items, 500 keys per worker",
-        lseq.put.len() + lconc.put.len(),
-        lseq.get.len() + lconc.get.len(),
-        mseq.put.len() + mconc.put.len(),
-        mseq.get.len() + mconc.get.len(),
+        "a) {} puts + {} gets on localcloud, {} + {} on moto (sequential, concurrent and current-thread sequential phases, {:?} each, after a 0.5 s warm-up); aws-sdk-dynamodb with retries off, 100-byte items, 500 keys per worker; the client runs on the benchmark's multi-thread runtime (2 workers), except in the current-thread phase, where a client of its own runs on a current-thread runtime",
+        lseq.put.len() + lconc.put.len() + lct.put.len(),
+        lseq.get.len() + lconc.get.len() + lct.get.len(),
+        mseq.put.len() + mconc.put.len() + mct.put.len(),
+        mseq.get.len() + mconc.get.len() + mct.get.len(),
         s.seconds
     ));
     Ok(())
