@@ -66,6 +66,15 @@ impl Ctx {
         }
     }
 
+    /// The JSONata environment of this state entry: `$states` (input and context, no result
+    /// yet) and the variables.
+    pub fn jsonata_env(&self) -> crate::jsonata::Env<'_> {
+        crate::jsonata::Env {
+            states: self.states(None, None),
+            vars: &self.vars,
+        }
+    }
+
     /// `$states` of a JSONata state: `input`, `context`, and `result`/`errorOutput` when given.
     pub fn states(&self, result: Option<&Value>, error_output: Option<&Value>) -> Value {
         let mut m = Map::new();

@@ -104,15 +104,8 @@ impl Runner {
         ctx: &Ctx,
         prev: &mut u64,
     ) -> Result<Value, StatesError> {
-        let vars = ctx.vars.clone();
         let args = match &state.arguments {
-            Some(t) => t.eval(
-                &Env {
-                    states: ctx.states(None, None),
-                    vars: &vars,
-                },
-                "Arguments",
-            )?,
+            Some(t) => t.eval(&ctx.jsonata_env(), "Arguments")?,
             None => input,
         };
         let result = match &state.kind {

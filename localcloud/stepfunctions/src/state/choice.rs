@@ -344,26 +344,19 @@ fn parse_rule(v: &Value, cx: &mut Cx, loc: &str, top: bool) -> Option<Rule> {
 
 fn eval(rule: &Rule, input: &Value, ctx: &Ctx) -> Result<bool, StatesError> {
     match rule {
-        Rule::Condition(t) => {
-            let vars = ctx.vars.clone();
-            let env = crate::jsonata::Env {
-                states: ctx.states(None, None),
-                vars: &vars,
-            };
-            match t.eval(&env, "Condition")? {
-                Value::Bool(b) => Ok(b),
-                v => Err(StatesError::query(
-                    "Condition",
-                    format!(
-                        "The Condition '{}' returned {v}, which is not a boolean.",
-                        match t {
-                            crate::jsonata::Template::Expr(e) => e.as_str(),
-                            _ => "",
-                        }
-                    ),
-                )),
-            }
-        }
+        Rule::Condition(t) => match t.eval(&ctx.jsonata_env(), "Condition")? {
+            Value::Bool(b) => Ok(b),
+            v => Err(StatesError::query(
+                "Condition",
+                format!(
+                    "The Condition '{}' returned {v}, which is not a boolean.",
+                    match t {
+                        crate::jsonata::Template::Expr(e) => e.as_str(),
+                        _ => "",
+                    }
+                ),
+            )),
+        },
         Rule::And(rs) => {
             for r in rs {
                 if !eval(r, input, ctx)? {

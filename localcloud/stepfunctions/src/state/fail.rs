@@ -101,12 +101,7 @@ impl Fail {
                 Source::Call(c) => Some(functions::eval(c, input, ctx, field)?),
                 Source::Expr(e) => {
                     let lit = field.trim_end_matches("Path");
-                    let vars = ctx.vars.clone();
-                    let env = crate::jsonata::Env {
-                        states: ctx.states(None, None),
-                        vars: &vars,
-                    };
-                    return match crate::jsonata::eval(e, &env, lit)? {
+                    return match crate::jsonata::eval(e, &ctx.jsonata_env(), lit)? {
                         Value::String(s) => Ok(Some(s)),
                         v => Err(StatesError::query(
                             lit,

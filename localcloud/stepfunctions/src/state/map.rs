@@ -173,12 +173,7 @@ fn resolve<T: LimitValue>(
             })
         }
         Some(Limit::Expr(e)) => {
-            let vars = ctx.vars.clone();
-            let env = crate::jsonata::Env {
-                states: ctx.states(None, None),
-                vars: &vars,
-            };
-            let v = crate::jsonata::eval(e, &env, k)?;
+            let v = crate::jsonata::eval(e, &ctx.jsonata_env(), k)?;
             T::from_json(&v).map(Some).ok_or_else(|| {
                 StatesError::query(
                     k,
@@ -286,13 +281,7 @@ impl Runner {
         };
         let vars = ctx.vars.clone();
         let items = match (&m.items_path, &m.items) {
-            (_, Some(t)) => t.eval(
-                &crate::jsonata::Env {
-                    states: ctx.states(None, None),
-                    vars: &vars,
-                },
-                "Items",
-            )?,
+            (_, Some(t)) => t.eval(&ctx.jsonata_env(), "Items")?,
             (None, None) => effective.clone(),
             (Some(p), None) => p.read(&effective, ctx).ok_or_else(|| {
                 StatesError::runtime(format!(
@@ -326,16 +315,10 @@ impl Runner {
         let mut inputs = Vec::with_capacity(total);
         for (i, item) in items.into_iter().enumerate() {
             inputs.push(match (&m.item_selector, &m.jsonata_selector) {
-                (_, Some(t)) => {
-                    let ictx = ctx.with(0, None, Some((i, item)));
-                    t.eval(
-                        &crate::jsonata::Env {
-                            states: ictx.states(None, None),
-                            vars: &vars,
-                        },
-                        "ItemSelector",
-                    )?
-                }
+                (_, Some(t)) => t.eval(
+                    &ctx.with(0, None, Some((i, item))).jsonata_env(),
+                    "ItemSelector",
+                )?,
                 (Some(t), None) => t.eval(&effective, &ctx.with(0, None, Some((i, item))))?,
                 (None, None) => item,
             });

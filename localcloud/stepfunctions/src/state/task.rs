@@ -152,12 +152,7 @@ fn resolve(
             ))),
         },
         Some(Seconds::Expr(e)) => {
-            let vars = ctx.vars.clone();
-            let env = crate::jsonata::Env {
-                states: ctx.states(None, None),
-                vars: &vars,
-            };
-            match crate::jsonata::eval(e, &env, name)? {
+            match crate::jsonata::eval(e, &ctx.jsonata_env(), name)? {
                 Value::Number(n) if n.as_u64().is_some_and(|n| n > 0) => Ok(n.as_u64()),
                 v => Err(StatesError::query(
                     name,

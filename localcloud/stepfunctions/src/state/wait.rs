@@ -118,9 +118,7 @@ impl Wait {
                 None => Err(StatesError::runtime(format!("Invalid path '{}': The SecondsPath path references an invalid value.", p.text))),
             },
             Wait::SecondsExpr(e) => {
-                let vars = ctx.vars.clone();
-                let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
-                match crate::jsonata::eval(e, &env, "Seconds")? {
+                match crate::jsonata::eval(e, &ctx.jsonata_env(), "Seconds")? {
                     Value::Number(n) if n.as_u64().is_some() => Ok(Duration::from_secs(n.as_u64().unwrap_or(0))),
                     v => Err(StatesError::query(
                         "Seconds",
@@ -129,9 +127,7 @@ impl Wait {
                 }
             }
             Wait::TimestampExpr(e) => {
-                let vars = ctx.vars.clone();
-                let env = crate::jsonata::Env { states: ctx.states(None, None), vars: &vars };
-                match crate::jsonata::eval(e, &env, "Timestamp")? {
+                match crate::jsonata::eval(e, &ctx.jsonata_env(), "Timestamp")? {
                     Value::String(s) if parse_timestamp(&s).is_some() => Ok(parse_timestamp(&s).map(until).unwrap_or(Duration::ZERO)),
                     v => Err(StatesError::query(
                         "Timestamp",
