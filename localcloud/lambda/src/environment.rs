@@ -62,10 +62,10 @@ pub(crate) struct Environment {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// AWS (Go) words exits as `exit status 3` or `signal: killed`.
 /// How old a Max Memory Used reading may be.
 pub(crate) const MEMORY_SAMPLE_INTERVAL: Duration = Duration::from_millis(100);
 
+/// AWS (Go) words exits as `exit status 3` or `signal: killed`.
 fn describe_exit(status: std::io::Result<ExitStatus>) -> String {
     use std::os::unix::process::ExitStatusExt;
     match status {
@@ -82,9 +82,6 @@ fn describe_exit(status: std::io::Result<ExitStatus>) -> String {
     }
 }
 
-/// Reads lines (lossy UTF-8) into the log. A flush request is acknowledged only when no
-/// complete line is ready to read, so lines written before the runtime's HTTP call are logged
-/// before the invocation's END line.
 /// One of the process's output pipes, read by its pump task as output arrives and drained by
 /// the invocation when the function has answered (what it printed before answering is in the
 /// pipe by then), without a round trip through the pump task.
