@@ -9,14 +9,14 @@
 #                                          c) Step Functions, d) up, e) API stage, f) cold starts
 #
 # It installs what it needs first: moto[server] and cargo-lambda into .venv
-# (requirements-bench.txt), then builds the release binaries once (localcloud, the function
+# (requirements-bench.txt), then builds the binaries once, in the workspace's one profile (the dev profile that `up` and `cargo test` use) (localcloud, the function
 # crates, the benchmark), and starts:
 #   - localcloud up --ephemeral --no-build on free ports, and signs in a user (localcloud token);
 #   - moto_server, with its Step Functions interpreter on (POST /moto-api/config
 #     {"stepfunctions": {"execute_state_machine": true}}; by default moto only records executions);
 #   - dynoxide's own server alone (localcloud/dynamodb/examples/dynoxide_server.rs), the ceiling
 #     for section a): what the same client gets from the engine with no localcloud code;
-#   - cargo lambda watch --only-lambda-apis serving target/release/validate-order, the binary
+#   - cargo lambda watch --only-lambda-apis serving target/debug/validate-order, the binary
 #     localcloud runs.
 # Logs of the servers: target/bench/*.log.
 set -euo pipefail
@@ -43,8 +43,8 @@ export PATH="$ROOT/.venv/bin:$PATH"
 # with another package set (e.g. `cargo bench -p localcloud`) would rebuild the shared crates.
 build_args=()
 for c in "${FUNCTION_CRATES[@]}"; do build_args+=(-p "$c"); done
-say "cargo build --release (localcloud, the functions, the benchmark client, dynoxide alone)"
-EXES=$(cargo build --release --locked -p localcloud "${build_args[@]}" --bins --bench peers \
+say "cargo build (localcloud, the functions, the benchmark client, dynoxide alone)"
+EXES=$(cargo build --locked -p localcloud "${build_args[@]}" --bins --bench peers \
   -p localcloud-dynamodb --example dynoxide_server \
   --message-format json-render-diagnostics \
   | python3 -c 'import json, sys
@@ -88,7 +88,7 @@ say "localcloud up"
 # The stage's throttling (ApiThrottlingRateLimit, 50/s by default) and the account's (10,000/s,
 # as on AWS), both emulated with 429s, are lifted so that the API benchmark measures the stage,
 # not the limits.
-setsid "$TARGET/release/localcloud" up --ephemeral --port 0 --api-port 0 --auth-port 0 --no-build \
+setsid "$TARGET/debug/localcloud" up --ephemeral --port 0 --api-port 0 --auth-port 0 --no-build \
   --api-rate-limit 1000000 --api-burst-limit 1000000 \
   --parameter-overrides ApiThrottlingRateLimit=1000000 ApiThrottlingBurstLimit=1000000 \
   >"$LOGS/localcloud.log" 2>&1 </dev/null &
@@ -97,7 +97,7 @@ wait_for "localcloud up" 120 grep -q '^Ready in ' "$LOGS/localcloud.log"
 LC_ENDPOINT=$(sed -n 's/^Endpoint: \(http:[^ ]*\).*/\1/p' "$LOGS/localcloud.log" | head -1)
 LC_API=$(sed -n 's/^API: \(http:[^ ]*\).*/\1/p' "$LOGS/localcloud.log" | head -1)
 LC_PORT=${LC_ENDPOINT##*:}
-TOKEN=$("$TARGET/release/localcloud" token --port "$LC_PORT")
+TOKEN=$("$TARGET/debug/localcloud" token --port "$LC_PORT")
 
 say "moto_server"
 MOTO_PORT=$(free_port)
@@ -117,7 +117,7 @@ wait_for "dynoxide_server" 30 curl -sf "$DYNOXIDE/"
 
 say "cargo lambda watch (validate-order)"
 # --only-lambda-apis: cargo lambda serves the Invoke and Runtime APIs and the function is the
-# same release binary that localcloud runs (started here with the variables cargo lambda names;
+# same binary that localcloud runs (started here with the variables cargo lambda names;
 # its default function name is `_`), so cargo does not build it a second time.
 CL_PORT=$(free_port)
 setsid cargo lambda watch --only-lambda-apis --invoke-address 127.0.0.1 --invoke-port "$CL_PORT" \
@@ -127,7 +127,7 @@ CL=http://127.0.0.1:$CL_PORT
 wait_for "cargo lambda watch" 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CL_PORT"
 AWS_LAMBDA_FUNCTION_NAME=_ AWS_LAMBDA_FUNCTION_VERSION=1 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=4096 \
 AWS_LAMBDA_RUNTIME_API=http://127.0.0.1:$CL_PORT/.rt \
-  setsid "$TARGET/release/validate-order" >"$LOGS/cargo-lambda-function.log" 2>&1 </dev/null &
+  setsid "$TARGET/debug/validate-order" >"$LOGS/cargo-lambda-function.log" 2>&1 </dev/null &
 PIDS+=($!)
 curl -sf --max-time 60 -X POST -H 'Content-Type: application/json' \
   --data-binary @events/validate-order/valid.json \
@@ -139,7 +139,7 @@ echo "peers: $(.venv/bin/pip show moto 2>/dev/null | sed -n 's/^Version: /moto_s
 BENCH_LOCALCLOUD_ENDPOINT=$LC_ENDPOINT \
 BENCH_LOCALCLOUD_API=$LC_API \
 BENCH_LOCALCLOUD_TOKEN=$TOKEN \
-BENCH_LOCALCLOUD_BIN=$TARGET/release/localcloud \
+BENCH_LOCALCLOUD_BIN=$TARGET/debug/localcloud \
 BENCH_MOTO_ENDPOINT=$MOTO \
 BENCH_DYNOXIDE_ENDPOINT=$DYNOXIDE \
 BENCH_MOTO_SERVER_BIN=$ROOT/.venv/bin/moto_server \

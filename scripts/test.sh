@@ -64,6 +64,27 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$ROOT/.m2/repository"
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
+# One profile and one feature set for everything (Cargo.toml [profile.dev], workspace-hack/):
+# after the tests, what `localcloud up` builds (localcloud and the function binaries) must be
+# compiled already. A unit built again here means some package set unifies features
+# differently; `cargo hakari generate` (cargo install cargo-hakari) rewrites workspace-hack.
+same_build() {
+  local rebuilt
+  rebuilt=$(cargo build --locked -p localcloud -p validate-order -p reserve-inventory -p charge-payment \
+      -p confirm-order -p profile-welcome -p orders-cleanup --message-format json \
+    | python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and not m.get("fresh"):
+        print(m["package_id"])')
+  if [ -n "$rebuilt" ]; then
+    echo "these were compiled again after cargo test (a second feature set):" >&2
+    echo "$rebuilt" >&2
+    return 1
+  fi
+  echo "up's binaries and every dependency were already built by cargo test"
+}
+step "up's build reuses the tests' (one profile)" same_build
 
 # --- the hosted UI in a browser ---------------------------------------------------------------
 # Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; Playwright's own

@@ -68,7 +68,7 @@ struct Settings {
     lc_token: Option<String>,
     /// `BENCH_LOCALCLOUD_FUNCTION`: the validate-order function's name there.
     lc_function: String,
-    /// `BENCH_LOCALCLOUD_BIN`: the release `localcloud` binary, for the `up` runs.
+    /// `BENCH_LOCALCLOUD_BIN`: the `localcloud` binary, for the `up` runs.
     lc_bin: Option<PathBuf>,
     /// `BENCH_UP_RUNS`: how many `up` runs (default 5).
     up_runs: usize,

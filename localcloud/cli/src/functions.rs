@@ -74,7 +74,9 @@ pub fn config(f: &Function, command: Vec<String>, task_root: Option<PathBuf>) ->
 
 /// The binary cargo builds for a crate.
 pub fn rust_binary(root: &Path, crate_name: &str) -> PathBuf {
-    build::target_dir(root).join("release").join(crate_name)
+    build::target_dir(root)
+        .join(build::PROFILE_DIR)
+        .join(crate_name)
 }
 
 /// The system property that tells the Java RIC where its JNI library is.

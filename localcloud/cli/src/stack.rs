@@ -104,6 +104,8 @@ pub struct Stack {
     pub seeds: Vec<String>,
     /// The folder of the function log files.
     pub log_dir: PathBuf,
+    /// How long building the functions took (`None` with `--no-build`).
+    pub build_time: Option<std::time::Duration>,
     stop: Option<watch::Sender<bool>>,
     servers: Vec<tokio::task::JoinHandle<()>>,
     _scratch: Option<tempfile::TempDir>,
@@ -134,6 +136,9 @@ impl Stack {
             .enumerate()
             .map(|(i, f)| (i, functions::code_of(f)))
             .collect();
+        let jdk = build::find_jdk();
+        let build_started = std::time::Instant::now();
+        let mut maven: HashMap<PathBuf, Result<(), String>> = HashMap::new();
         if opts.build {
             let mut crates: Vec<String> = codes
                 .iter()
@@ -144,12 +149,40 @@ impl Stack {
                 .collect();
             crates.sort();
             crates.dedup();
+            let mut projects: Vec<PathBuf> = codes
+                .iter()
+                .filter_map(|(_, c)| match c {
+                    Ok(Code::Java { project }) => Some(project.clone()),
+                    _ => None,
+                })
+                .collect();
+            projects.sort();
+            projects.dedup();
+            // Maven runs beside cargo: it is mostly downloads and one JVM, cargo has the cores.
+            let java = jdk.clone().map(|jdk| {
+                let root = root.to_path_buf();
+                tokio::task::spawn_blocking(move || {
+                    projects
+                        .into_iter()
+                        .map(|p| {
+                            let r =
+                                build::maven_package(&root, &p, &jdk).map_err(|e| format!("{e:#}"));
+                            (p, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            });
             let root_owned = root.to_path_buf();
-            tokio::task::spawn_blocking(move || build::cargo_build(&root_owned, &crates))
-                .await
-                .context("build task")??;
+            let rust =
+                tokio::task::spawn_blocking(move || build::cargo_build(&root_owned, &crates))
+                    .await
+                    .context("build task")?;
+            if let Some(java) = java {
+                maven.extend(java.await.context("Maven task")?);
+            }
+            rust?;
         }
-        let jdk = build::find_jdk();
+        let build_time = opts.build.then(|| build_started.elapsed());
         let mut configs: Vec<FunctionConfig> = Vec::new();
         let mut lines = Vec::new();
         let mut names: HashMap<String, String> = HashMap::new();
@@ -179,11 +212,9 @@ impl Stack {
                         ));
                         continue;
                     };
-                    if opts.build {
-                        if let Err(e) = build::maven_package(root, &project, jdk) {
-                            skipped.push(format!("{}: {e:#}", f.logical_id));
-                            continue;
-                        }
+                    if let Some(Err(e)) = maven.get(&project) {
+                        skipped.push(format!("{}: {e}", f.logical_id));
+                        continue;
                     }
                     let Some(jar) = build::local_jar(&project) else {
                         skipped.push(format!(
@@ -452,6 +483,7 @@ impl Stack {
             not_emulated,
             seeds,
             log_dir,
+            build_time,
             model,
             dynamo,
             lambda,

@@ -89,9 +89,18 @@ fn print_banner(stack: &Stack, started: Instant) {
             out.push_str(&format!("  not emulated: {n}\n"));
         }
     }
+    // Ready counts the start alone: the build (minutes the first time, seconds after an edit)
+    // has its own line.
+    let build = stack.build_time.unwrap_or_default();
+    if let Some(t) = stack.build_time {
+        out.push_str(&format!(
+            "\nBuilt the functions in {:.1} s.",
+            t.as_secs_f64()
+        ));
+    }
     out.push_str(&format!(
         "\nReady in {} ms. Press Ctrl-C to stop.\n",
-        started.elapsed().as_millis()
+        started.elapsed().saturating_sub(build).as_millis()
     ));
     print!("{out}");
     if !stack.skipped.is_empty() {

@@ -1,7 +1,7 @@
 //! End to end: the real `localcloud` binary on the repository's template, driven like a user
 //! would (the Rust SDK, the AWS CLI, `localcloud invoke`, Ctrl-C).
 //!
-//! The functions are built by `localcloud up` itself (cargo, release) into the target folder
+//! The functions are built by `localcloud up` itself (cargo, the workspace's one profile) into the target folder
 //! this test runs from, so `cargo test --workspace` shares one build.
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -24,7 +24,7 @@ fn start_up() -> Up {
     cmd.args(["up", "--ephemeral", "--port", "0"])
         .args(["--api-port", "0", "--auth-port", "0"])
         .current_dir(repo());
-    // The first run compiles every function in release mode: allow for a slow machine.
+    // The first run compiles every function: allow for a slow machine.
     Up::start(cmd, Duration::from_secs(1500))
 }
 
@@ -679,10 +679,10 @@ fn invoke_prints_the_payload_and_fails_on_function_errors() {
             .expect("localcloud invoke")
     };
     // The first test builds the binaries; wait for them if this one runs first.
-    let bin = target_dir().join("release/validate-order");
+    let bin = target_dir().join("debug/validate-order");
     if !bin.is_file() {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--release", "-p", "validate-order"])
+            .args(["build", "-p", "validate-order"])
             .env("CARGO_TARGET_DIR", target_dir())
             .current_dir(&repo)
             .status()

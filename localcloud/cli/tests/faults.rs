@@ -4,7 +4,7 @@
 //! throttling at a reserved concurrency, timeouts and crashes, a DynamoDB export to S3, a
 //! `kill -9` right after a write, and bad input answered with AWS's error names and 4xx.
 //!
-//! The test function is built here (`cargo build --release -p localcloud-test-functions`) into
+//! The test function is built here (`cargo build -p localcloud-test-functions`) into
 //! the target folder this test runs from, and `up` runs with `--no-build`.
 
 mod common;
@@ -23,18 +23,18 @@ fn fixture() -> PathBuf {
 }
 
 /// Builds the payload-driven test function once per test run, where `up` looks for it
-/// (`<target>/release/payload-driven`, the fixture's `BuildProperties.Binary`).
+/// (`<target>/debug/payload-driven`, the fixture's `BuildProperties.Binary`).
 fn build_test_function() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--release", "-p", "localcloud-test-functions"])
+            .args(["build", "-p", "localcloud-test-functions"])
             .env("CARGO_TARGET_DIR", target_dir())
             .current_dir(repo())
             .status()
             .expect("cargo build");
         assert!(status.success(), "building localcloud-test-functions");
-        assert!(target_dir().join("release/payload-driven").is_file());
+        assert!(target_dir().join("debug/payload-driven").is_file());
     });
 }
 
