@@ -25,8 +25,6 @@
 //!   executions (persisted), history, SendTask*, and the template's machines at `up`.
 //! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
 //!   and `.waitForTaskToken`, each behind a narrow trait.
-//! - `sdk` (feature `sdk-interceptor`): `StripSyncPrefix`, the aws-sdk-sfn interceptor that
-//!   makes `StartSyncExecution` reach a local endpoint.
 //! - [`task`]: the [`TaskExecutor`] seam to Lambda, DynamoDB and other integrations.
 //! - [`clock`]: the injected [`Clock`] for Wait, retry delays and timeouts.
 //! - [`error`]: diagnostics and `States.*` errors.
@@ -54,8 +52,6 @@ pub mod interpreter;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod path;
-#[cfg(feature = "sdk-interceptor")]
-pub mod sdk;
 pub mod state;
 pub mod task;
 pub mod validate;

@@ -5,6 +5,8 @@
 //! payment records, for the success path and each business error with its compensation.
 
 mod common;
+#[path = "support/sdk.rs"]
+mod sdk;
 
 use common::Stack;
 use http_body_util::{BodyExt, Full};
@@ -190,7 +192,7 @@ async fn place_order_workflow_end_to_end() {
             "local", "local", None, None, "test",
         ))
         .endpoint_url(&stack.sfn_url)
-        .interceptor(localcloud_stepfunctions::sdk::StripSyncPrefix)
+        .interceptor(sdk::StripSyncPrefix)
         .build();
     let sdk = aws_sdk_sfn::Client::from_conf(config);
     let out = sdk

@@ -7,7 +7,9 @@ use aws_sdk_sfn::types::{
 };
 use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
 use localcloud_stepfunctions::integration::Integrations;
-use localcloud_stepfunctions::sdk::StripSyncPrefix;
+#[path = "support/sdk.rs"]
+mod sdk;
+use sdk::StripSyncPrefix;
 
 async fn endpoint() -> String {
     let sfn = StepFunctionsService::new(Settings::default(), Integrations::new()).expect("service");

@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! let integrations = Integrations::new()
-//!     .with_lambda(Arc::new(lambda_service.clone()))        // feature `lambda-adapter`
+//!     .with_lambda(Arc::new(lambda_service.clone()))
 //!     .with_dynamo(Arc::new(HttpDynamo::new("http://127.0.0.1:4566")));
 //! let sfn = StepFunctionsService::new(Settings { state_dir: Some(".localcloud".into()), ..Default::default() }, integrations)?;
 //! sfn.create_from_template(&machines)?;                     // TemplateMachine per AWS::Serverless::StateMachine

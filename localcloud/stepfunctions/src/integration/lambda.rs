@@ -1,7 +1,7 @@
 //! `arn:aws:states:::lambda:invoke` (the optimized integration) and a bare function ARN
 //! (`arn:aws:lambda:<region>:<account>:function:<name>`), through the narrow [`LambdaInvoker`]
-//! trait so this crate does not depend on the Lambda service (the `lambda-adapter` feature
-//! implements it for `localcloud_lambda::LambdaService`).
+//! trait ([`lambda_adapter`](super::lambda_adapter) implements it for
+//! `localcloud_lambda::LambdaService`; tests put fakes behind it).
 //!
 //! Result of `lambda:invoke`, as AWS returns it
 //! (<https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html>):

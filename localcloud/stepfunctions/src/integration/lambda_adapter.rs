@@ -1,4 +1,4 @@
-//! [`LambdaInvoker`] for the local Lambda service (feature `lambda-adapter`): what the CLI
+//! [`LambdaInvoker`] for the local Lambda service: what the CLI
 //! wires into [`Integrations`](super::Integrations).
 
 use super::lambda::{LambdaApiError, LambdaInvocation, LambdaInvoker};

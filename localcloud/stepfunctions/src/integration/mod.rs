@@ -7,8 +7,7 @@
 //! - [`states`]: `arn:aws:states:::states:startExecution` (plain, `.sync`, `.sync:2`), via
 //!   [`ExecutionStarter`] (the service).
 //! - [`callback`]: `.waitForTaskToken` and the [`TaskTokens`] SendTask* complete.
-//! - `lambda_adapter` (feature `lambda-adapter`): [`LambdaInvoker`] for
-//!   `localcloud_lambda::LambdaService`.
+//! - [`lambda_adapter`]: [`LambdaInvoker`] for `localcloud_lambda::LambdaService`.
 //!
 //! A resource no integration serves fails the task with `States.Runtime` naming it, as AWS
 //! does for an unsupported resource at run time.
@@ -16,7 +15,6 @@
 pub mod callback;
 pub mod dynamodb;
 pub mod lambda;
-#[cfg(feature = "lambda-adapter")]
 pub mod lambda_adapter;
 pub mod states;
 

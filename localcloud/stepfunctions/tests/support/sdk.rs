@@ -1,4 +1,6 @@
-//! Using the Rust SDK (`aws-sdk-sfn`) against the local cloud (feature `sdk-interceptor`).
+//! Using the Rust SDK (`aws-sdk-sfn`) against the local cloud, for the tests (included with
+//! `#[path]`, so no feature of the library turns it on and the library builds the same for `up`
+//! as for the tests).
 //!
 //! `StartSyncExecution` is modelled with the endpoint host prefix `sync-`, so the SDK sends it
 //! to `sync-<endpoint host>`: against `http://127.0.0.1:4566` that is `sync-127.0.0.1`, which
@@ -6,14 +8,14 @@
 //! endpoints only (`127.*`, `localhost`, `[::1]`); any other host is left alone, so the same
 //! client still reaches `sync-states.<region>.amazonaws.com` on AWS.
 //!
-//! ```no_run
+//! ```ignore
 //! use aws_sdk_sfn::config::{BehaviorVersion, Credentials, Region};
 //! let config = aws_sdk_sfn::Config::builder()
 //!     .behavior_version(BehaviorVersion::latest())
 //!     .region(Region::new("us-east-1"))
 //!     .credentials_provider(Credentials::new("local", "local", None, None, "localcloud"))
 //!     .endpoint_url("http://127.0.0.1:4566")
-//!     .interceptor(localcloud_stepfunctions::sdk::StripSyncPrefix)
+//!     .interceptor(StripSyncPrefix)
 //!     .build();
 //! let client = aws_sdk_sfn::Client::from_conf(config);
 //! ```
