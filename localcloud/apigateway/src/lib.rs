@@ -21,8 +21,8 @@
 //! - [`throttle`]: account and per-method token buckets over an injectable [`Clock`].
 //! - [`authorizer`]: the [`Authorizer`] trait the Cognito crate implements.
 //! - [`validate`]: request validators: required parameters and JSON Schema draft 4 models.
-//! - [`integration`]: MOCK, AWS (`aws.rs`, [`ServiceCaller`]; Lambda through [`LambdaInvoker`]), AWS_PROXY (`proxy.rs`,
-//!   [`LambdaInvoker`], the proxy event 1.0) and HTTP/HTTP_PROXY (`http.rs`, 127.0.0.1 only).
+//! - [`integration`]: MOCK, AWS (`aws.rs`, [`ServiceCaller`]; Lambda through `localcloud_wire::invoke::Invoke`), AWS_PROXY (`proxy.rs`,
+//!   the proxy event 1.0) and HTTP/HTTP_PROXY (`http.rs`, 127.0.0.1 only).
 //! - [`response`]: integration response selection and mapping, `responseParameters`,
 //!   `$context.responseOverride`.
 //! - [`gateway_responses`]: every gateway response type with AWS's defaults and the API's
@@ -53,9 +53,7 @@ pub mod validate;
 
 pub use authorizer::{AuthFailure, Authorizer, ClaimsMap};
 pub use error::{ApiGatewayError, CallError};
-pub use integration::{
-    BackendResponse, HttpServiceCaller, LambdaInvoker, LambdaOutput, ServiceCaller,
-};
+pub use integration::{BackendResponse, HttpServiceCaller, ServiceCaller};
 pub use model::ApiDefinition;
 pub use server::{gateway, method_throttles, router, StageConfig};
-pub use throttle::{Clock, Limit, MethodThrottle, SystemClock, ThrottleSettings};
+pub use throttle::{Limit, MethodThrottle, ThrottleSettings};

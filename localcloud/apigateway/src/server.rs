@@ -12,11 +12,13 @@ use axum::Router;
 
 use crate::authorizer::Authorizer;
 use crate::gateway_responses::ResponseType;
-use crate::integration::{HttpClient, LambdaInvoker, ServiceCaller};
+use crate::integration::{HttpClient, ServiceCaller};
 use crate::model::ApiDefinition;
 use crate::pipeline::{parse_query, Gateway, MethodRequest};
 use crate::response::MethodResponse;
-use crate::throttle::{Clock, MethodThrottle, SystemClock, ThrottleSettings, Throttler};
+use crate::throttle::{MethodThrottle, ThrottleSettings, Throttler};
+use localcloud_wire::clock::{Clock, TokioClock};
+use localcloud_wire::invoke::Invoke;
 
 /// API Gateway's payload limit.
 pub const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -34,7 +36,7 @@ pub struct StageConfig {
     /// AWS service calls (DynamoDB, Step Functions).
     pub service_caller: Arc<dyn ServiceCaller>,
     /// Lambda invocations for AWS_PROXY.
-    pub lambda_invoker: Option<Arc<dyn LambdaInvoker>>,
+    pub lambda_invoker: Option<Arc<dyn Invoke>>,
     /// Account and method throttling.
     pub throttle: ThrottleSettings,
     /// The throttling clock.
@@ -61,7 +63,7 @@ impl StageConfig {
             service_caller,
             lambda_invoker: None,
             throttle: ThrottleSettings::default(),
-            clock: SystemClock::arc(),
+            clock: Arc::new(TokioClock::new()),
             api_id: "localapi01".into(),
             account_id: "000000000000".into(),
         }

@@ -6,30 +6,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// A monotonic clock, injectable so tests need no sleeps.
-pub trait Clock: Send + Sync {
-    /// Time since an arbitrary fixed origin.
-    fn now(&self) -> Duration;
-}
-
-/// The real clock.
-#[derive(Debug)]
-pub struct SystemClock(Instant);
-
-impl SystemClock {
-    /// A clock starting now.
-    pub fn arc() -> Arc<dyn Clock> {
-        Arc::new(SystemClock(Instant::now()))
-    }
-}
-
-impl Clock for SystemClock {
-    fn now(&self) -> Duration {
-        self.0.elapsed()
-    }
-}
+use localcloud_wire::clock::Clock;
 
 /// A rate and a burst.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,7 +108,7 @@ fn decode_resource_path(p: &str) -> String {
 impl Throttler {
     /// Builds the buckets; they start full.
     pub fn new(settings: ThrottleSettings, clock: Arc<dyn Clock>) -> Self {
-        let now = clock.now();
+        let now = clock.elapsed();
         let account = Bucket::new(settings.account, now);
         Self {
             clock,
@@ -165,7 +144,7 @@ impl Throttler {
     /// Takes a token for a request to `resource_path`/`verb`; `false` means throttle it.
     pub fn admit(&self, resource_path: &str, verb: &str) -> bool {
         let limit = self.method_limit(resource_path, verb);
-        let now = self.clock.now();
+        let now = self.clock.elapsed();
         let Ok(mut guard) = self.state.lock() else {
             return true;
         };
@@ -192,21 +171,8 @@ impl Throttler {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
 
-    /// A clock the test moves by hand.
-    #[derive(Debug, Default)]
-    pub struct ManualClock(AtomicU64);
-    impl ManualClock {
-        pub fn advance(&self, d: Duration) {
-            self.0.fetch_add(d.as_micros() as u64, Ordering::SeqCst);
-        }
-    }
-    impl Clock for ManualClock {
-        fn now(&self) -> Duration {
-            Duration::from_micros(self.0.load(Ordering::SeqCst))
-        }
-    }
+    use localcloud_wire::clock::ManualClock;
 
     #[test]
     fn burst_then_rate() {

@@ -12,9 +12,9 @@ use axum::response::Response;
 use common::*;
 use futures::future::BoxFuture;
 use localcloud_apigateway::{
-    router, ApiDefinition, AuthFailure, Authorizer, CallError, ClaimsMap, HttpServiceCaller,
-    LambdaInvoker, LambdaOutput, StageConfig,
+    router, ApiDefinition, AuthFailure, Authorizer, ClaimsMap, HttpServiceCaller, StageConfig,
 };
+use localcloud_wire::invoke::{Invocation, InvocationType, Invoke, InvokeError};
 use serde_json::{json, Value};
 
 /// The events a [`Lambda`] received, with the ARN each was sent to.
@@ -27,17 +27,25 @@ struct Lambda {
     error: Option<String>,
 }
 
-impl LambdaInvoker for Lambda {
-    fn invoke(
-        &self,
-        arn: &str,
-        payload: Vec<u8>,
-    ) -> BoxFuture<'static, Result<LambdaOutput, CallError>> {
+impl Invoke for Lambda {
+    fn invoke<'a>(
+        &'a self,
+        arn: &'a str,
+        _qualifier: Option<&'a str>,
+        payload: bytes::Bytes,
+        _kind: InvocationType,
+    ) -> BoxFuture<'a, Result<Invocation, InvokeError>> {
         let v: Value = serde_json::from_slice(&payload).unwrap_or(Value::Null);
         self.events.lock().expect("lock").push((arn.to_string(), v));
-        let out = LambdaOutput {
-            payload: self.answer.clone(),
+        let out = Invocation {
+            status: 200,
+            payload: self.answer.clone().into(),
             function_error: self.error.clone(),
+            error_type: None,
+            executed_version: "$LATEST".into(),
+            log_tail: String::new(),
+            request_id: localcloud_wire::request_id::new(),
+            cold_start: false,
         };
         Box::pin(async move { Ok(out) })
     }

@@ -182,40 +182,6 @@ pub fn concurrency_text(c: &FunctionConfig) -> String {
     }
 }
 
-/// API Gateway's `AWS_PROXY` integrations invoke through the local Lambda service.
-pub struct ProxyInvoker(pub localcloud_lambda::LambdaService);
-
-impl localcloud_apigateway::LambdaInvoker for ProxyInvoker {
-    fn invoke(
-        &self,
-        function_arn: &str,
-        payload: Vec<u8>,
-    ) -> futures::future::BoxFuture<
-        'static,
-        Result<localcloud_apigateway::LambdaOutput, localcloud_apigateway::CallError>,
-    > {
-        let lambda = self.0.clone();
-        let arn = function_arn.to_owned();
-        Box::pin(async move {
-            let out = lambda
-                .invoke(
-                    &arn,
-                    None,
-                    payload.into(),
-                    localcloud_lambda::InvocationType::RequestResponse,
-                )
-                .await
-                .map_err(|e| {
-                    localcloud_apigateway::CallError::Failed(format!("{}: {e}", e.code()))
-                })?;
-            Ok(localcloud_apigateway::LambdaOutput {
-                payload: out.payload.to_vec(),
-                function_error: out.function_error,
-            })
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

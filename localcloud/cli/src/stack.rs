@@ -455,7 +455,7 @@ impl Stack {
                 burst: config.api_burst_limit,
             };
             stage.authorizer = Some(authorizer.clone());
-            stage.lambda_invoker = Some(Arc::new(crate::functions::ProxyInvoker(lambda.clone())));
+            stage.lambda_invoker = Some(Arc::new(lambda.clone()));
             apis.push((
                 api.logical_id.clone(),
                 format!("{}/{}/", url_of(&listener)?, api.stage_name),

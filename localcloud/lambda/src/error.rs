@@ -5,6 +5,7 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use localcloud_wire::invoke::{InvokeError, InvokeErrorKind};
 use serde_json::json;
 
 /// Why a call was throttled, as AWS names it in `Reason`.
@@ -70,27 +71,12 @@ pub enum LambdaError {
 impl LambdaError {
     /// The AWS error code, sent as `x-amzn-ErrorType`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::ResourceNotFound { .. } => "ResourceNotFoundException",
-            Self::InvalidRequestContent(_) => "InvalidRequestContentException",
-            Self::RequestTooLarge { .. } => "RequestEntityTooLargeException",
-            Self::TooManyRequests { .. } => "TooManyRequestsException",
-            Self::InvalidParameterValue(_) => "InvalidParameterValueException",
-            Self::Service(_) => "ServiceException",
-        }
+        self.kind().code()
     }
 
     /// The HTTP status AWS answers with.
     pub fn status(&self) -> StatusCode {
-        match self {
-            Self::ResourceNotFound { .. } => StatusCode::NOT_FOUND,
-            Self::InvalidRequestContent(_) | Self::InvalidParameterValue(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            Self::RequestTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Service(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.kind().status()
     }
 
     /// The JSON body. AWS spells the message key `Message` for ResourceNotFoundException and
@@ -110,6 +96,29 @@ impl LambdaError {
             }),
             Self::Service(_) => json!({"Type": "Service", "message": message}),
             _ => json!({"Type": "User", "message": message}),
+        }
+    }
+}
+
+impl LambdaError {
+    /// The refusal's kind, for callers through [`localcloud_wire::invoke::Invoke`].
+    pub fn kind(&self) -> InvokeErrorKind {
+        match self {
+            Self::ResourceNotFound { .. } => InvokeErrorKind::ResourceNotFound,
+            Self::InvalidRequestContent(_) => InvokeErrorKind::InvalidRequestContent,
+            Self::RequestTooLarge { .. } => InvokeErrorKind::RequestTooLarge,
+            Self::TooManyRequests { .. } => InvokeErrorKind::TooManyRequests,
+            Self::InvalidParameterValue(_) => InvokeErrorKind::InvalidParameterValue,
+            Self::Service(_) => InvokeErrorKind::Service,
+        }
+    }
+}
+
+impl From<LambdaError> for InvokeError {
+    fn from(e: LambdaError) -> Self {
+        InvokeError {
+            kind: e.kind(),
+            message: e.to_string(),
         }
     }
 }

@@ -27,49 +27,7 @@ pub const RESPONSE_TOO_LARGE_ERROR_TYPE: &str = "Function.ResponseSizeTooLarge";
 /// The errorType of a runtime process that exited during an invocation.
 pub const EXIT_ERROR_TYPE: &str = "Runtime.ExitError";
 
-/// `X-Amz-Invocation-Type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvocationType {
-    /// Wait for the result (200).
-    RequestResponse,
-    /// Queue it and answer 202 at once.
-    Event,
-    /// Only check that the call would be accepted (204).
-    DryRun,
-}
-
-impl InvocationType {
-    /// Parses the header value; `None` for an unknown one.
-    pub fn parse(value: Option<&str>) -> Option<Self> {
-        match value {
-            None | Some("RequestResponse") => Some(Self::RequestResponse),
-            Some("Event") => Some(Self::Event),
-            Some("DryRun") => Some(Self::DryRun),
-            Some(_) => None,
-        }
-    }
-}
-
-/// The result of a successful Invoke call (which includes function errors).
-#[derive(Debug, Clone)]
-pub struct InvokeOutcome {
-    /// 200, 202 (Event) or 204 (DryRun).
-    pub status: u16,
-    /// The function's response, or its error document.
-    pub payload: Bytes,
-    /// `Some("Unhandled")` when the function failed (`X-Amz-Function-Error`).
-    pub function_error: Option<String>,
-    /// The errorType of a failed invocation (`Runtime.ExitError`, the function's own type...).
-    pub error_type: Option<String>,
-    /// `X-Amz-Executed-Version`.
-    pub executed_version: String,
-    /// The invocation's log lines, last 4 KB (`X-Amz-Log-Result` once base64-encoded).
-    pub log_tail: String,
-    /// The request id (`x-amzn-RequestId`).
-    pub request_id: String,
-    /// Whether this invocation started a new environment.
-    pub cold_start: bool,
-}
+pub use localcloud_wire::invoke::{Invocation as InvokeOutcome, InvocationType};
 
 /// Checks the payload size and that it is JSON; an empty payload is `{}`, as Lambda passes it.
 pub(crate) fn check_payload(payload: &Bytes, kind: InvocationType) -> Result<(), LambdaError> {
@@ -126,7 +84,7 @@ pub(crate) async fn execute(
     payload: Bytes,
 ) -> Result<InvokeOutcome, LambdaError> {
     let lease = inner.pool.acquire(&function.name, version)?;
-    let request_id = crate::new_request_id();
+    let request_id = localcloud_wire::request_id::new();
     let payload = if payload.is_empty() {
         Bytes::from_static(b"{}")
     } else {

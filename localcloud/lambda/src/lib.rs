@@ -44,16 +44,6 @@ pub use invoke::{InvocationType, InvokeOutcome};
 pub use logs::{ChannelSink, FanoutSink, FileSink, LogRecord, LogSink};
 pub use service::LambdaService;
 
-/// A request id in Lambda's form (a version 4 UUID), from a fast non-cryptographic generator:
-/// ids must be unique, not unpredictable, and the system's entropy call costs a syscall each.
-pub(crate) fn new_request_id() -> String {
-    random_uuid().hyphenated().to_string()
-}
-
-fn random_uuid() -> uuid::Uuid {
-    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
-}
-
 impl LambdaService {
     /// The Lambda API router for the service endpoint.
     pub fn router(&self) -> axum::Router {

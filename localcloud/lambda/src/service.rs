@@ -250,7 +250,7 @@ impl LambdaService {
             error_type: None,
             executed_version: version.clone(),
             log_tail: String::new(),
-            request_id: crate::new_request_id(),
+            request_id: localcloud_wire::request_id::new(),
             cold_start: false,
         };
         match kind {
@@ -287,6 +287,24 @@ impl LambdaService {
     ) -> Result<(), LambdaError> {
         let (function, _) = self.function(name, None)?;
         self.inner.pool.set_reserved(&function.name, reserved)
+    }
+}
+
+/// API Gateway, Step Functions and the event sources call functions through this.
+impl localcloud_wire::invoke::Invoke for LambdaService {
+    fn invoke<'a>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+        payload: Bytes,
+        kind: InvocationType,
+    ) -> futures::future::BoxFuture<'a, Result<InvokeOutcome, localcloud_wire::invoke::InvokeError>>
+    {
+        Box::pin(async move {
+            LambdaService::invoke(self, function, qualifier, payload, kind)
+                .await
+                .map_err(Into::into)
+        })
     }
 }
 

@@ -3,50 +3,53 @@
 
 use futures::future::BoxFuture;
 use localcloud_stepfunctions::integration::{
-    DynamoApiError, DynamoCaller, Integrations, LambdaApiError, LambdaInvocation, LambdaInvoker,
+    DynamoApiError, DynamoCaller, Integrations, Invocation, InvocationType, Invoke, InvokeError,
 };
 use localcloud_stepfunctions::{
     execute, parse_definition, ExecutionOptions, ExecutionStatus, TaskContext, TaskExecutor,
     TokioClock,
 };
+use localcloud_wire::invoke::InvokeErrorKind;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
 struct FakeLambda;
 
-impl LambdaInvoker for FakeLambda {
+impl Invoke for FakeLambda {
     fn invoke<'a>(
         &'a self,
         function: &'a str,
         _: Option<&'a str>,
-        payload: Vec<u8>,
-        _: &'a str,
-    ) -> BoxFuture<'a, Result<LambdaInvocation, LambdaApiError>> {
+        payload: bytes::Bytes,
+        _: InvocationType,
+    ) -> BoxFuture<'a, Result<Invocation, InvokeError>> {
         Box::pin(async move {
-            let ok = |p: Vec<u8>, fe: Option<&str>, et: Option<&str>| LambdaInvocation {
+            let ok = |p: bytes::Bytes, fe: Option<&str>, et: Option<&str>| Invocation {
                 status: 200,
                 payload: p,
                 function_error: fe.map(str::to_string),
                 error_type: et.map(str::to_string),
                 executed_version: "$LATEST".into(),
+                log_tail: String::new(),
                 request_id: "req-1".into(),
+                cold_start: false,
             };
             match function.rsplit(':').next().unwrap_or(function) {
                 "echo" => Ok(ok(payload, None, None)),
                 "fails" => Ok(ok(
-                    br#"{"errorType":"OutOfStock","errorMessage":"LOW-1"}"#.to_vec(),
+                    bytes::Bytes::from_static(
+                        br#"{"errorType":"OutOfStock","errorMessage":"LOW-1"}"#,
+                    ),
                     Some("Unhandled"),
                     Some("unhandled"),
                 )),
-                "busy" => Err(LambdaApiError {
-                    code: "TooManyRequestsException".into(),
+                "busy" => Err(InvokeError {
+                    kind: InvokeErrorKind::TooManyRequests,
                     message: "Rate Exceeded.".into(),
-                    status: 429,
                 }),
-                _ => Err(LambdaApiError {
-                    code: "ResourceNotFoundException".into(),
+                _ => Err(InvokeError {
+                    kind: InvokeErrorKind::ResourceNotFound,
                     message: "Function not found".into(),
-                    status: 404,
                 }),
             }
         })

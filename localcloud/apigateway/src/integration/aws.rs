@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use super::sigv4::{sign, Credentials};
 use super::{BackendResponse, HttpClient, ServiceCaller};
 use crate::error::CallError;
 use crate::model::AwsService;
+use localcloud_wire::sigv4::{sign, Credentials};
 
 /// [`ServiceCaller`] over HTTP to a service endpoint on 127.0.0.1.
 #[derive(Debug, Clone)]

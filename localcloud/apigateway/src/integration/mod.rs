@@ -3,15 +3,14 @@
 //! - `mock`: MOCK, the request template's `statusCode` picks the response.
 //! - `aws`: AWS action calls over the services' JSON protocol ([`ServiceCaller`],
 //!   [`HttpServiceCaller`]).
-//! - `proxy`: AWS_PROXY to Lambda ([`LambdaInvoker`]) with the REST proxy event 1.0.
+//! - `proxy`: AWS_PROXY to Lambda (`localcloud_wire::invoke::Invoke`) with the REST proxy
+//!   event 1.0.
 //! - `http`: HTTP and HTTP_PROXY to 127.0.0.1, and the HTTP client the others share.
-//! - `sigv4`: Signature Version 4 on the service calls.
 
 pub mod aws;
 pub mod http;
 pub mod mock;
 pub mod proxy;
-pub mod sigv4;
 
 use futures::future::BoxFuture;
 use localcloud_vtl::Template;
@@ -43,25 +42,6 @@ pub trait ServiceCaller: Send + Sync {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     ) -> BoxFuture<'static, Result<BackendResponse, CallError>>;
-}
-
-/// What a Lambda invocation returned.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LambdaOutput {
-    /// The response payload.
-    pub payload: Vec<u8>,
-    /// `X-Amz-Function-Error` (`Unhandled`...) when the function failed.
-    pub function_error: Option<String>,
-}
-
-/// Invokes Lambda functions (the local Lambda service implements it).
-pub trait LambdaInvoker: Send + Sync {
-    /// Invokes `function_arn` synchronously with `payload`.
-    fn invoke(
-        &self,
-        function_arn: &str,
-        payload: Vec<u8>,
-    ) -> BoxFuture<'static, Result<LambdaOutput, CallError>>;
 }
 
 /// What to send to a mapped integration.

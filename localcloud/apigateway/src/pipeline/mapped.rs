@@ -14,6 +14,7 @@ use crate::integration::{self, mock, BackendResponse, RequestBody};
 use crate::model::IntegrationKind;
 use crate::response;
 use crate::route::Matched;
+use localcloud_wire::invoke::InvocationType;
 
 impl Gateway {
     fn request_context(&self, m: &Matched<'_>, req: &MethodRequest, ctx: &Value) -> RequestContext {
@@ -130,9 +131,15 @@ impl Gateway {
                     tracing::error!("AWS Lambda integration without a Lambda invoker");
                     return Outcome::Fail(ResponseType::ApiConfigurationError, None);
                 };
-                match tokio::time::timeout(timeout, lambda.invoke(function_arn, body)).await {
+                let call = lambda.invoke(
+                    function_arn,
+                    None,
+                    body.into(),
+                    InvocationType::RequestResponse,
+                );
+                match tokio::time::timeout(timeout, call).await {
                     Err(_) => Err(CallError::Timeout(integ.timeout_ms)),
-                    Ok(Err(e)) => Err(e),
+                    Ok(Err(e)) => Err(CallError::Failed(e.to_string())),
                     Ok(Ok(out)) => {
                         lambda_error = out.function_error.is_some().then(|| {
                             serde_json::from_slice::<Value>(&out.payload)
@@ -147,7 +154,7 @@ impl Gateway {
                         Ok(BackendResponse {
                             status: 200,
                             headers: Vec::new(),
-                            body: out.payload,
+                            body: out.payload.to_vec(),
                         })
                     }
                 }

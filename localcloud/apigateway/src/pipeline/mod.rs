@@ -18,12 +18,13 @@ use serde_json::{json, Value};
 
 use crate::authorizer::{AuthFailure, Authorizer};
 use crate::gateway_responses::ResponseType;
-use crate::integration::{self, HttpClient, LambdaInvoker, ServiceCaller};
+use crate::integration::{self, HttpClient, ServiceCaller};
 use crate::model::{ApiDefinition, Authorization, IntegrationKind, Method, ParamLocation};
 use crate::response::MethodResponse;
 use crate::route::{match_route, Matched};
 use crate::throttle::Throttler;
 use crate::validate;
+use localcloud_wire::invoke::Invoke;
 
 /// Name/value pairs in order (headers, query string, path parameters).
 type Pairs = Vec<(String, String)>;
@@ -50,7 +51,7 @@ pub struct Gateway {
     pub(crate) stage_variables: Vec<(String, String)>,
     pub(crate) authorizer: Option<Arc<dyn Authorizer>>,
     pub(crate) services: Arc<dyn ServiceCaller>,
-    pub(crate) lambda: Option<Arc<dyn LambdaInvoker>>,
+    pub(crate) lambda: Option<Arc<dyn Invoke>>,
     pub(crate) throttler: Throttler,
     pub(crate) http: HttpClient,
     pub(crate) api_id: String,

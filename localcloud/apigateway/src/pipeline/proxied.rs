@@ -10,6 +10,7 @@ use crate::gateway_responses::ResponseType;
 use crate::integration::{self, proxy};
 use crate::response::MethodResponse;
 use crate::route::Matched;
+use localcloud_wire::invoke::InvocationType;
 
 impl Gateway {
     fn bad_gateway() -> Outcome {
@@ -51,12 +52,11 @@ impl Gateway {
             ctx,
             binary,
         );
-        let payload = event.to_string().into_bytes();
+        let payload = event.to_string().into();
         let timeout = Duration::from_millis(m.method.integration.timeout_ms);
-        let out = match tokio::time::timeout(timeout, lambda.invoke(function_arn, payload)).await {
-            Err(_) | Ok(Err(CallError::Timeout(_))) => {
-                return Outcome::Fail(ResponseType::IntegrationTimeout, None)
-            }
+        let call = lambda.invoke(function_arn, None, payload, InvocationType::RequestResponse);
+        let out = match tokio::time::timeout(timeout, call).await {
+            Err(_) => return Outcome::Fail(ResponseType::IntegrationTimeout, None),
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "Lambda invoke failed");
                 return Outcome::Fail(ResponseType::IntegrationFailure, None);

@@ -5,9 +5,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -20,8 +19,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use localcloud_apigateway::model::AwsService;
 use localcloud_apigateway::{
-    router, AuthFailure, Authorizer, BackendResponse, CallError, ClaimsMap, Clock,
-    HttpServiceCaller, ServiceCaller, StageConfig, ThrottleSettings,
+    router, AuthFailure, Authorizer, BackendResponse, CallError, ClaimsMap, HttpServiceCaller,
+    ServiceCaller, StageConfig, ThrottleSettings,
 };
 use localcloud_dynamodb::{DynamoService, Settings, TableSpec};
 use localcloud_template::{parse_overrides, LoadOptions, Model, StackContext};
@@ -53,20 +52,7 @@ impl Authorizer for FixedTokens {
     }
 }
 
-#[derive(Debug, Default)]
-pub struct ManualClock(AtomicU64);
-
-impl ManualClock {
-    pub fn advance(&self, d: Duration) {
-        self.0.fetch_add(d.as_micros() as u64, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Duration {
-        Duration::from_micros(self.0.load(Ordering::SeqCst))
-    }
-}
+pub use localcloud_wire::clock::ManualClock;
 
 /// DynamoDB calls go to the real local service; Step Functions calls to a stand-in responder.
 /// Every call is counted.

@@ -1,7 +1,7 @@
 //! `arn:aws:states:::lambda:invoke` (the optimized integration) and a bare function ARN
-//! (`arn:aws:lambda:<region>:<account>:function:<name>`), through the narrow [`LambdaInvoker`]
-//! trait ([`lambda_adapter`](super::lambda_adapter) implements it for
-//! `localcloud_lambda::LambdaService`; tests put fakes behind it).
+//! (`arn:aws:lambda:<region>:<account>:function:<name>`), through the shared
+//! [`Invoke`] trait of `localcloud-wire` (the Lambda service implements it; tests put fakes
+//! behind it).
 //!
 //! Result of `lambda:invoke`, as AWS returns it
 //! (<https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html>):
@@ -12,64 +12,24 @@
 //! `Lambda.ResourceNotFoundException`, `Lambda.ServiceException`).
 
 use crate::task::TaskError;
-use futures::future::BoxFuture;
 use serde_json::{json, Map, Value};
 
-/// One synchronous (or `Event`) invocation's answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LambdaInvocation {
-    /// 200, 202 (Event) or 204 (DryRun).
-    pub status: u16,
-    /// The function's response or error document.
-    pub payload: Vec<u8>,
-    /// `Some` when the function failed (`X-Amz-Function-Error`).
-    pub function_error: Option<String>,
-    /// The error document's `errorType` when the function failed.
-    pub error_type: Option<String>,
-    /// `X-Amz-Executed-Version`.
-    pub executed_version: String,
-    /// `x-amzn-RequestId`.
-    pub request_id: String,
-}
+pub use localcloud_wire::invoke::{Invocation, InvocationType, Invoke, InvokeError};
 
-/// A Lambda API error (the call did not run the function).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LambdaApiError {
-    /// The AWS error code, e.g. `TooManyRequestsException`.
-    pub code: String,
-    /// Message.
-    pub message: String,
-    /// HTTP status of the API error.
-    pub status: u16,
-}
-
-/// Invokes Lambda functions (the local Lambda service in the CLI, a fake in tests).
-pub trait LambdaInvoker: Send + Sync {
-    /// Invokes `function` (a name or ARN, possibly qualified) with `payload`.
-    /// `invocation_type` is `RequestResponse`, `Event` or `DryRun`.
-    fn invoke<'a>(
-        &'a self,
-        function: &'a str,
-        qualifier: Option<&'a str>,
-        payload: Vec<u8>,
-        invocation_type: &'a str,
-    ) -> BoxFuture<'a, Result<LambdaInvocation, LambdaApiError>>;
-}
-
-fn api_error(e: LambdaApiError) -> TaskError {
+fn api_error(e: InvokeError) -> TaskError {
     TaskError {
-        error: format!("Lambda.{}", e.code),
+        error: format!("Lambda.{}", e.kind.code()),
         cause: format!(
             "{} (Service: AWSLambda; Status Code: {}; Error Code: {}; Request ID: {}; Proxy: null)",
             e.message,
-            e.status,
-            e.code,
+            e.kind.status().as_u16(),
+            e.kind.code(),
             uuid::Uuid::new_v4()
         ),
     }
 }
 
-fn function_failed(inv: &LambdaInvocation) -> Option<TaskError> {
+fn function_failed(inv: &Invocation) -> Option<TaskError> {
     inv.function_error.as_ref()?;
     let doc: Option<Value> = serde_json::from_slice(&inv.payload).ok();
     // The error document's errorType is what Step Functions reports (the runtime's
@@ -96,7 +56,7 @@ fn payload_value(bytes: &[u8]) -> Value {
 }
 
 /// The `SdkHttpMetadata`/`SdkResponseMetadata`-wrapped result of `lambda:invoke`.
-pub fn invoke_result(inv: &LambdaInvocation, now_http_date: &str) -> Value {
+pub fn invoke_result(inv: &Invocation, now_http_date: &str) -> Value {
     let length = inv.payload.len().to_string();
     let headers = [
         ("Connection", "keep-alive".to_string()),
@@ -135,7 +95,7 @@ fn bad_parameters(message: impl Into<String>) -> TaskError {
 
 /// Runs `lambda:invoke` with its Parameters (`FunctionName`, `Payload`, `Qualifier`,
 /// `InvocationType`).
-pub async fn invoke(invoker: &dyn LambdaInvoker, params: &Value) -> Result<Value, TaskError> {
+pub async fn invoke(invoker: &dyn Invoke, params: &Value) -> Result<Value, TaskError> {
     let function = params
         .get("FunctionName")
         .and_then(Value::as_str)
@@ -143,14 +103,26 @@ pub async fn invoke(invoker: &dyn LambdaInvoker, params: &Value) -> Result<Value
             bad_parameters("The field 'FunctionName' is required by lambda:invoke but was missing")
         })?;
     let qualifier = params.get("Qualifier").and_then(Value::as_str);
-    let kind = params
-        .get("InvocationType")
-        .and_then(Value::as_str)
-        .unwrap_or("RequestResponse");
+    let kind = match params.get("InvocationType") {
+        None => InvocationType::RequestResponse,
+        Some(v) => v
+            .as_str()
+            .and_then(|t| InvocationType::parse(Some(t)))
+            .ok_or_else(|| {
+                // What Lambda answers for a value outside its enum, as the task sees it.
+                api_error(InvokeError {
+                    kind: localcloud_wire::invoke::InvokeErrorKind::InvalidParameterValue,
+                    message: format!(
+                        "1 validation error detected: Value '{}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                    ),
+                })
+            })?,
+    };
     let payload = match params.get("Payload") {
-        None => b"{}".to_vec(),
-        Some(Value::String(s)) => s.clone().into_bytes(),
-        Some(v) => v.to_string().into_bytes(),
+        None => bytes::Bytes::from_static(b"{}"),
+        Some(Value::String(s)) => bytes::Bytes::from(s.clone()),
+        Some(v) => bytes::Bytes::from(v.to_string()),
     };
     let inv = invoker
         .invoke(function, qualifier, payload, kind)
@@ -167,12 +139,17 @@ pub async fn invoke(invoker: &dyn LambdaInvoker, params: &Value) -> Result<Value
 
 /// Runs a bare function ARN: the effective input is the payload, the result is the response.
 pub async fn invoke_arn(
-    invoker: &dyn LambdaInvoker,
+    invoker: &dyn Invoke,
     arn: &str,
     input: &Value,
 ) -> Result<Value, TaskError> {
     let inv = invoker
-        .invoke(arn, None, input.to_string().into_bytes(), "RequestResponse")
+        .invoke(
+            arn,
+            None,
+            input.to_string().into(),
+            InvocationType::RequestResponse,
+        )
         .await
         .map_err(api_error)?;
     if let Some(e) = function_failed(&inv) {

@@ -1,13 +1,12 @@
 //! Task integrations through the local services: [`Integrations`] is the [`TaskExecutor`]
 //! the service runs executions with; it dispatches on the resource ARN.
 //!
-//! - [`lambda`]: `arn:aws:states:::lambda:invoke` and bare function ARNs, via [`LambdaInvoker`].
+//! - [`lambda`]: `arn:aws:states:::lambda:invoke` and bare function ARNs, via [`Invoke`].
 //! - [`dynamodb`]: `arn:aws:states:::dynamodb:*` and `arn:aws:states:::aws-sdk:dynamodb:*`,
 //!   via [`DynamoCaller`] ([`HttpDynamo`] over the service endpoint).
 //! - [`states`]: `arn:aws:states:::states:startExecution` (plain, `.sync`, `.sync:2`), via
 //!   [`ExecutionStarter`] (the service).
 //! - [`callback`]: `.waitForTaskToken` and the [`TaskTokens`] SendTask* complete.
-//! - [`lambda_adapter`]: [`LambdaInvoker`] for `localcloud_lambda::LambdaService`.
 //!
 //! A resource no integration serves fails the task with `States.Runtime` naming it, as AWS
 //! does for an unsupported resource at run time.
@@ -15,12 +14,11 @@
 pub mod callback;
 pub mod dynamodb;
 pub mod lambda;
-pub mod lambda_adapter;
 pub mod states;
 
 pub use callback::{TaskTokens, TokenError};
 pub use dynamodb::{DynamoApiError, DynamoCaller, HttpDynamo};
-pub use lambda::{LambdaApiError, LambdaInvocation, LambdaInvoker};
+pub use lambda::{Invocation, InvocationType, Invoke, InvokeError};
 pub use states::ExecutionStarter;
 
 use crate::error::names;
@@ -78,7 +76,7 @@ pub fn classify(resource: &str) -> (Resource<'_>, bool) {
 /// The executor of the local cloud's integrations.
 #[derive(Default)]
 pub struct Integrations {
-    lambda: Option<Arc<dyn LambdaInvoker>>,
+    lambda: Option<Arc<dyn Invoke>>,
     dynamo: Option<Arc<dyn DynamoCaller>>,
     starter: Mutex<Option<Weak<dyn ExecutionStarter>>>,
     tokens: TaskTokens,
@@ -97,7 +95,7 @@ impl Integrations {
         Integrations::default()
     }
     /// Uses `invoker` for Lambda resources.
-    pub fn with_lambda(mut self, invoker: Arc<dyn LambdaInvoker>) -> Self {
+    pub fn with_lambda(mut self, invoker: Arc<dyn Invoke>) -> Self {
         self.lambda = Some(invoker);
         self
     }

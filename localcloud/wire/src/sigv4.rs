@@ -1,5 +1,5 @@
-//! AWS Signature Version 4 for the service calls, as API Gateway signs them with the
-//! integration's role. The local services check that the auth material is complete and never
+//! AWS Signature Version 4 for calls between the local services (API Gateway signs its AWS
+//! integrations this way, with the integration's role). The local services check that the auth material is complete and never
 //! verify it; the signature is still computed properly so a verifying peer would accept it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>
 
