@@ -432,7 +432,7 @@ mod tests {
     /// The README shows docs/place-order.svg: it must be what `localcloud graph` draws today.
     #[test]
     fn the_readme_picture_is_current() {
-        let model = crate::stack::repository_model();
+        let model = localcloud_stack::repository_model();
         let machine = model.state_machines().next().expect("a state machine");
         let g = graph::from_definition(&machine.definition).expect("graph");
         let committed = std::fs::read_to_string(

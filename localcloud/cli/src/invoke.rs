@@ -2,8 +2,6 @@
 //! Invoke API when one answers on the configured endpoint, else with the services started
 //! in-process on a free port for this one call.
 
-use crate::config::Config;
-use crate::stack::{self, Options, Stack};
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine;
 use bytes::Bytes;
@@ -12,8 +10,9 @@ use hyper::Request;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use localcloud_lambda::InvocationType;
+use localcloud_stack::Config;
+use localcloud_stack::{self as stack, Options, Stack};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -32,7 +31,7 @@ pub struct Args<'a> {
 pub async fn run(config: &Config, opts: &Options, args: &Args<'_>) -> Result<bool> {
     let payload = read_event(args.event)?;
     let env_vars = match args.env_vars {
-        Some(p) => Some(read_env_vars(p)?),
+        Some(p) => Some(localcloud_stack::env_vars::read_env_vars(p)?),
         None => None,
     };
     let port = config.ports.endpoint;
@@ -75,57 +74,6 @@ fn read_event(event: Option<&Path>) -> Result<Bytes> {
     };
     serde_json::from_slice::<Value>(&text).context("the event is not JSON")?;
     Ok(Bytes::from(text))
-}
-
-/// `{"LogicalId": {"VAR": "v"}}` and/or `{"Parameters": {"VAR": "v"}}`, values as strings.
-pub type EnvVars = BTreeMap<String, BTreeMap<String, String>>;
-
-fn read_env_vars(path: &Path) -> Result<EnvVars> {
-    let text =
-        std::fs::read(path).with_context(|| format!("reading --env-vars {}", path.display()))?;
-    let doc: Value = serde_json::from_slice(&text)
-        .with_context(|| format!("--env-vars {}: not JSON", path.display()))?;
-    let obj = doc
-        .as_object()
-        .ok_or_else(|| anyhow!("--env-vars {}: must be an object", path.display()))?;
-    let mut out = EnvVars::new();
-    for (key, vars) in obj {
-        let vars = vars.as_object().ok_or_else(|| {
-            anyhow!(
-                "--env-vars {}: `{key}` must map variable names to values",
-                path.display()
-            )
-        })?;
-        let mut m = BTreeMap::new();
-        for (k, v) in vars {
-            let v = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            m.insert(k.clone(), v);
-        }
-        out.insert(key.clone(), m);
-    }
-    Ok(out)
-}
-
-/// SAM's rule: a file entry overrides only variables the template declares for the function;
-/// function-specific entries (by logical id or name) win over `Parameters`.
-pub fn apply_env_vars(
-    env: &mut BTreeMap<String, String>,
-    vars: &EnvVars,
-    logical_id: &str,
-    name: &str,
-) {
-    let sources = [vars.get("Parameters"), vars.get(name), vars.get(logical_id)];
-    for source in sources.into_iter().flatten() {
-        for (k, v) in source {
-            if let Some(slot) = env.get_mut(k) {
-                *slot = v.clone();
-            }
-        }
-    }
 }
 
 async fn up_is_answering(port: u16) -> bool {
@@ -284,25 +232,4 @@ fn print_result(payload: &[u8], failed: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn env_vars_follow_sam_precedence_and_only_override_declared_ones() {
-        let mut env = BTreeMap::from([
-            ("A".to_owned(), "template".to_owned()),
-            ("B".to_owned(), "template".to_owned()),
-        ]);
-        let vars: EnvVars = serde_json::from_str(
-            r#"{"Parameters": {"A": "all", "B": "all", "C": "all"}, "F": {"B": "mine"}}"#,
-        )
-        .expect("json");
-        apply_env_vars(&mut env, &vars, "F", "stack-f");
-        assert_eq!(env["A"], "all");
-        assert_eq!(env["B"], "mine");
-        assert!(!env.contains_key("C"));
-    }
 }

@@ -1,32 +1,18 @@
 //! `localcloud`: runs this repository's SAM application on one machine, without Docker.
 //!
+//! Argument parsing and the commands; each command is a thin call into `localcloud-stack`
+//! (where every service is built and wired).
+//!
 //! # Layout
 //!
-//! - [`config`]: `localcloud.toml` (stack name, region, ports, state folder, parameter
-//!   overrides, seeds, account concurrency).
-//! - [`endpoint`]: the service endpoint, one port dispatching to DynamoDB, Lambda, S3, Step
-//!   Functions and cognito-idp.
-//! - [`build`]: `cargo build --release` of the function crates, Maven for the Java one, the JDK.
-//! - [`functions`]: template functions -> `localcloud_lambda::FunctionConfig`.
-//! - [`tables`]: template tables -> `CreateTable` properties for `localcloud_dynamodb`.
-//! - [`stack`]: starting everything in order, and stopping it.
-//! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
-//! - [`userpools`]: the template's Cognito pools and the API's authorizer over them.
+//! - `main` (this file): the command line (clap) and the choice of command.
 //! - [`up`]: `localcloud up`; [`invoke`]: `localcloud invoke`; [`token`]: `localcloud token`;
 //!   [`graph`]: `localcloud graph` and `localcloud executions`.
 
-mod build;
-mod config;
-mod endpoint;
-mod functions;
 mod graph;
 mod invoke;
-mod logs;
-mod stack;
-mod tables;
 mod token;
 mod up;
-mod userpools;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -210,7 +196,11 @@ enum ExecutionsCommand {
     },
 }
 
-fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack::Options> {
+fn options(
+    common: &Common,
+    root: PathBuf,
+    log_to: localcloud_stack::LogTo,
+) -> Result<localcloud_stack::Options> {
     let overrides = localcloud_template::parse_override_args(&common.parameter_overrides)
         .context("--parameter-overrides")?;
     let template = if common.template.is_absolute() {
@@ -218,7 +208,7 @@ fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack
     } else {
         root.join(&common.template)
     };
-    Ok(stack::Options {
+    Ok(localcloud_stack::Options {
         root,
         template,
         overrides,
@@ -233,19 +223,19 @@ fn options(common: &Common, root: PathBuf, log_to: stack::LogTo) -> Result<stack
 }
 
 /// Options for the commands that only read the template (no build, no overrides).
-fn template_only(template: PathBuf, root: PathBuf) -> Result<stack::Options> {
+fn template_only(template: PathBuf, root: PathBuf) -> Result<localcloud_stack::Options> {
     let common = Common {
         template,
         parameter_overrides: Vec::new(),
         no_build: true,
     };
-    options(&common, root, stack::LogTo::Stderr)
+    options(&common, root, localcloud_stack::LogTo::Stderr)
 }
 
 async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("current directory")?;
-    let root = stack::find_root(&cwd);
-    let config = config::Config::load(&root)?;
+    let root = localcloud_stack::find_root(&cwd);
+    let config = localcloud_stack::Config::load(&root)?;
     match cli.command {
         Command::Up {
             common,
@@ -262,7 +252,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             config.api_rate_limit = api_rate_limit.unwrap_or(config.api_rate_limit);
             config.api_burst_limit = api_burst_limit.unwrap_or(config.api_burst_limit);
             config.check()?;
-            let mut opts = options(&common, root, stack::LogTo::Stdout)?;
+            let mut opts = options(&common, root, localcloud_stack::LogTo::Stdout)?;
             opts.ephemeral = ephemeral;
             opts.port = port.unwrap_or(config.ports.endpoint);
             opts.api_port = Some(api_port.unwrap_or(config.ports.api));
@@ -279,7 +269,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             template,
         } => {
             let opts = template_only(template, root)?;
-            let model = stack::load_model(&config, &opts)?;
+            let model = localcloud_stack::load_model(&config, &opts)?;
             let args = token::Args {
                 user: &user,
                 password: &password,
@@ -298,7 +288,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             let opts = template_only(template, root)?;
             graph::graph_command(
                 &what,
-                || stack::load_model(&config, &opts),
+                || localcloud_stack::load_model(&config, &opts),
                 format,
                 output.as_deref(),
             )?;
@@ -338,7 +328,7 @@ async fn run(cli: Cli, started: Instant) -> Result<ExitCode> {
             env_vars,
             common,
         } => {
-            let opts = options(&common, root, stack::LogTo::Stderr)?;
+            let opts = options(&common, root, localcloud_stack::LogTo::Stderr)?;
             let args = invoke::Args {
                 function: &function,
                 event: event.as_deref(),

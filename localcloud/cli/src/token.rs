@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn the_template_has_a_password_client() {
-        let model = crate::stack::repository_model();
+        let model = localcloud_stack::repository_model();
         let (pool, client) = pool_and_client(&model).expect("pool and client");
         assert!(pool.starts_with("us-east-1_"), "{pool}");
         assert_eq!(client.len(), 26, "{client}");

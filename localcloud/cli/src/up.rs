@@ -1,8 +1,8 @@
 //! `localcloud up`: start everything, print what runs and where, wait for Ctrl-C.
 
-use crate::config::Config;
-use crate::stack::{Options, Stack};
 use anyhow::{anyhow, Result};
+use localcloud_stack::Config;
+use localcloud_stack::{Options, Stack};
 use std::time::Instant;
 
 /// Runs until SIGINT or SIGTERM.

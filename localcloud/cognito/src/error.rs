@@ -1,7 +1,8 @@
 //! The `cognito-idp` errors: one variant per AWS error code, rendered in the AWS JSON 1.1 shape.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use localcloud_wire::error::{JsonProtocol, ServiceError};
 
 /// An error of the `cognito-idp` API; the variant name is the AWS `__type`.
 #[derive(Debug, thiserror::Error)]
@@ -59,17 +60,9 @@ impl CognitoError {
         }
     }
 
-    /// The HTTP status AWS answers with: 400 for client errors, 500 for internal ones.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::InternalErrorException(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        }
-    }
-
     /// `{"__type": ..., "message": ...}`.
     pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({"__type": self.code(), "message": self.to_string()})
+        localcloud_wire::error::body(self)
     }
 
     pub(crate) fn param(msg: impl Into<String>) -> Self {
@@ -81,15 +74,24 @@ impl CognitoError {
     }
 }
 
+impl ServiceError for CognitoError {
+    fn code(&self) -> &'static str {
+        CognitoError::code(self)
+    }
+    /// 400 for client errors, 500 for internal ones.
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::InternalErrorException(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+    fn protocol(&self) -> JsonProtocol {
+        JsonProtocol::V1_1
+    }
+}
+
 impl IntoResponse for CognitoError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status(), self.body().to_string()).into_response();
-        let headers = resp.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-amz-json-1.1"),
-        );
-        headers.insert("x-amzn-ErrorType", HeaderValue::from_static(self.code()));
-        resp
+        localcloud_wire::error::respond(&self)
     }
 }

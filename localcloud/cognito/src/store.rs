@@ -4,7 +4,6 @@
 //! Production Cognito is a distributed store; a pool of a few hundred local users fits a file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -158,19 +157,9 @@ impl Store {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let dir = path.parent().unwrap_or(std::path::Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         let bytes = serde_json::to_vec(state)
             .map_err(|e| CognitoError::InternalErrorException(e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
-        let mut f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        f.write_all(&bytes).map_err(|e| io_err(&tmp, e))?;
-        f.sync_all().map_err(|e| io_err(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            // Directory fsync makes the rename durable; not supported everywhere, hence no `?`.
-            let _ = d.sync_all();
-        }
+        localcloud_wire::fs::write_durable(path, &bytes).map_err(|e| io_err(path, e))?;
         Ok(())
     }
 }

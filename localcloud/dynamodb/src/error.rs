@@ -2,8 +2,10 @@
 //! JSON 1.0 shape (`{"__type": "<namespace>#<Code>", "message": ...}`) with DynamoDB's status,
 //! plus the startup errors (bad template properties, a stored table that no longer matches).
 
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use localcloud_wire::error::{JsonProtocol, ServiceError};
+use std::borrow::Cow;
 
 const DYNAMODB: &str = "com.amazonaws.dynamodb.v20120810";
 const CORAL_VALIDATE: &str = "com.amazon.coral.validate";
@@ -63,38 +65,41 @@ impl DynamoError {
         }
     }
 
-    /// The `__type` value: the code qualified by the namespace DynamoDB uses for it.
-    pub fn wire_type(&self) -> String {
+    /// The JSON body.
+    pub fn to_json(&self) -> serde_json::Value {
+        localcloud_wire::error::body(self)
+    }
+}
+
+impl ServiceError for DynamoError {
+    fn code(&self) -> &'static str {
+        DynamoError::code(self)
+    }
+    /// The code qualified by the namespace DynamoDB uses for it.
+    fn wire_type(&self) -> Cow<'static, str> {
         let ns = match self {
             Self::ValidationException(_) => CORAL_VALIDATE,
             Self::SerializationException(_) | Self::UnknownOperationException(_) => CORAL_SERVICE,
             _ => DYNAMODB,
         };
-        format!("{ns}#{}", self.code())
+        Cow::Owned(format!("{ns}#{}", self.code()))
     }
-
     /// DynamoDB answers client errors with 400 and its own failures with 500.
-    pub fn status(&self) -> StatusCode {
+    fn status(&self) -> StatusCode {
         match self {
             Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
     }
-
-    /// The JSON body.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "__type": self.wire_type(), "message": self.to_string() })
+    fn protocol(&self) -> JsonProtocol {
+        JsonProtocol::V1_0
     }
 }
 
 impl IntoResponse for DynamoError {
     fn into_response(self) -> Response {
-        let body = self.to_json().to_string();
-        let mut resp = (self.status(), body).into_response();
-        resp.headers_mut().insert(
-            "content-type",
-            HeaderValue::from_static("application/x-amz-json-1.0"),
-        );
+        let mut resp = localcloud_wire::error::respond(&self);
+        // DynamoDB's own 52-character request id in place of the envelope's UUID.
         crate::serve::add_request_id(&mut resp);
         resp
     }

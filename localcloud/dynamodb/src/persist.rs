@@ -1,7 +1,6 @@
 //! Small JSON documents kept beside the SQLite file (PITR flags, exports, seed markers),
-//! written atomically (temp file, fsync, rename) so a `kill -9` leaves the old or the new one.
+//! written with `localcloud_wire::fs::write_durable` so a `kill -9` leaves the old or the new one.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -21,17 +20,5 @@ pub fn load<T: DeserializeOwned + Default>(path: &Path) -> std::io::Result<T> {
 pub fn save<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(&bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
+    localcloud_wire::fs::write_durable(path, &bytes)
 }

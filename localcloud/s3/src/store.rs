@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::S3Error;
 
 const META_DIR: &str = ".meta";
-const TMP_PREFIX: &str = ".lc-tmp-";
 
 /// A bucket as `ListBuckets` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +90,7 @@ fn key_path(key: &str) -> Result<PathBuf, S3Error> {
         if seg.is_empty()
             || seg == "."
             || seg == ".."
-            || seg.starts_with(TMP_PREFIX)
+            || localcloud_wire::fs::is_temporary(seg)
             || seg.contains('\0')
         {
             return Err(S3Error::InvalidArgument(format!(
@@ -105,22 +103,6 @@ fn key_path(key: &str) -> Result<PathBuf, S3Error> {
         true => Ok(path),
         false => Err(S3Error::InvalidArgument(format!("Invalid key {key:?}"))),
     }
-}
-
-fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!("{TMP_PREFIX}{}", uuid::Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// The ETag S3 gives a single-part upload: the MD5 hex digest in double quotes.
@@ -262,7 +244,7 @@ impl Store {
             }
             ancestor = a.parent();
         }
-        write_atomically(&target, bytes)?;
+        localcloud_wire::fs::write_durable(&target, bytes)?;
         let meta = ObjectMeta {
             key: key.to_string(),
             size: bytes.len() as u64,
@@ -274,7 +256,7 @@ impl Store {
             user_metadata: options.user_metadata,
         };
         let json = serde_json::to_vec(&meta).map_err(|e| S3Error::InternalError(e.to_string()))?;
-        write_atomically(&self.meta_path(bucket, &rel), &json)?;
+        localcloud_wire::fs::write_durable(&self.meta_path(bucket, &rel), &json)?;
         Ok(meta)
     }
 
@@ -348,7 +330,7 @@ fn walk(dir: &Path, prefix: String, out: &mut Vec<String>) -> std::io::Result<()
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(TMP_PREFIX) {
+        if localcloud_wire::fs::is_temporary(&name) {
             continue;
         }
         let key = format!("{prefix}{name}");

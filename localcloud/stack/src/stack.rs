@@ -51,7 +51,7 @@ pub struct Options {
     /// Where function logs go.
     pub log_to: LogTo,
     /// `invoke --env-vars`: overrides of the functions' declared variables.
-    pub env_vars: Option<crate::invoke::EnvVars>,
+    pub env_vars: Option<crate::env_vars::EnvVars>,
     /// Serve the API stages on this port (0: any free port); `None`: no stage (`invoke`).
     pub api_port: Option<u16>,
     /// Serve the user pools' hosted UI, discovery documents and token issuer on this port;
@@ -233,7 +233,7 @@ impl Stack {
             };
             let mut c = functions::config(f, command.0, command.1);
             if let Some(vars) = &opts.env_vars {
-                crate::invoke::apply_env_vars(&mut c.environment, vars, &f.logical_id, &c.name);
+                crate::env_vars::apply_env_vars(&mut c.environment, vars, &f.logical_id, &c.name);
             }
             lines.push(FunctionLine {
                 logical_id: f.logical_id.clone(),
@@ -573,8 +573,7 @@ fn serve(
     })
 }
 
-/// The repository's template, loaded as `up` loads it by default (for unit tests).
-#[cfg(test)]
+/// The repository's template, loaded as `up` loads it by default (for tests).
 pub fn repository_model() -> Model {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let options = LoadOptions {

@@ -182,7 +182,7 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
-        crate::stack::repository_model()
+        crate::repository_model()
     }
 
     #[test]

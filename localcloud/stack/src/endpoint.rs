@@ -5,7 +5,7 @@
 //! service is one [`Route`] variant and one match arm in [`Endpoint::dispatch`].
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{HeaderMap, Request};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures::future::BoxFuture;
@@ -17,7 +17,7 @@ use localcloud_dynamodb::DynamoService;
 use localcloud_lambda::LambdaService;
 use localcloud_stepfunctions::api::StepFunctionsService;
 use localcloud_stepfunctions::integration::dynamodb::{self, DynamoApiError, DynamoCaller};
-use serde_json::json;
+use localcloud_wire::error::EndpointError;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -120,8 +120,12 @@ impl Endpoint {
             Route::Cognito => return cognito(&s.cognito, req).await,
             Route::Lambda => s.lambda.clone().oneshot(req).await,
             Route::S3 => s.s3.clone().oneshot(req).await,
-            Route::UnknownTarget(target) => return unknown_operation(&target),
-            Route::NotFound => return not_found(req.uri().path()),
+            Route::UnknownTarget(target) => {
+                return EndpointError::UnknownOperation(target).into_response()
+            }
+            Route::NotFound => {
+                return EndpointError::NotFound(req.uri().path().to_owned()).into_response()
+            }
         };
         match routed {
             Ok(response) => response,
@@ -200,42 +204,16 @@ impl DynamoCaller for InProcessDynamo {
 /// The largest DynamoDB answer a Step Functions task reads.
 const MAX_SERVICE_RESPONSE: usize = 10 * 1024 * 1024;
 
+/// The largest `cognito-idp` request read.
+const MAX_COGNITO_REQUEST: usize = 16 * 1024 * 1024;
+
 async fn cognito(api: &CognitoApi, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
+    match localcloud_wire::body::read(body, MAX_COGNITO_REQUEST).await {
         Ok(bytes) => api.respond(&parts.headers, &bytes).await,
-        Err(e) => (StatusCode::BAD_REQUEST, format!("reading the body: {e}")).into_response(),
+        Err(e) => localcloud_cognito::CognitoError::InvalidParameterException(e.to_string())
+            .into_response(),
     }
-}
-
-/// AWS's answer to an `X-Amz-Target` no service knows (JSON 1.0/1.1 error shape, 400).
-pub fn unknown_operation(target: &str) -> Response {
-    let body = json!({
-        "__type": "com.amazon.coral.service#UnknownOperationException",
-        "message": format!("The operation {target} is not supported by localcloud"),
-    });
-    (
-        StatusCode::BAD_REQUEST,
-        [
-            ("content-type", "application/x-amz-json-1.0"),
-            ("x-amzn-errortype", "UnknownOperationException"),
-        ],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-fn not_found(path: &str) -> Response {
-    let body = json!({
-        "__type": "UnknownOperationException",
-        "message": format!("No service of localcloud answers {path}"),
-    });
-    (
-        StatusCode::NOT_FOUND,
-        [("content-type", "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 #[cfg(test)]
