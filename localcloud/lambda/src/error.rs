@@ -98,9 +98,7 @@ impl LambdaError {
             _ => json!({"Type": "User", "message": message}),
         }
     }
-}
 
-impl LambdaError {
     /// The refusal's kind, for callers through [`localcloud_wire::invoke::Invoke`].
     pub fn kind(&self) -> InvokeErrorKind {
         match self {
