@@ -4,6 +4,7 @@
 use crate::invoke::json_call;
 use anyhow::{anyhow, bail, Context, Result};
 use localcloud_stepfunctions::graph::{self, Outcome, Outcomes};
+use localcloud_stepfunctions::visits::visits;
 use localcloud_template::Model;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -160,94 +161,6 @@ pub async fn list(port: u16, machine: Option<&str>, max: usize) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// One state's visit, from the history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Visit {
-    /// State name.
-    pub name: String,
-    /// State type (from the event type).
-    pub kind: String,
-    /// Entered at (epoch seconds).
-    pub entered: Option<f64>,
-    /// Exited at.
-    pub exited: Option<f64>,
-    /// Input.
-    pub input: Option<String>,
-    /// Output.
-    pub output: Option<String>,
-    /// The last error seen in the state, with its cause.
-    pub error: Option<(String, String)>,
-    /// Retries (a task scheduled again after a failure).
-    pub retries: u32,
-    /// What happened.
-    pub outcome: Outcome,
-}
-
-/// The visits of an execution's history (events in order); `failed` is whether the execution
-/// ended FAILED/TIMED_OUT/ABORTED.
-pub fn visits(events: &[Value], failed: bool) -> Vec<Visit> {
-    let mut out: Vec<Visit> = Vec::new();
-    let open = |out: &mut Vec<Visit>| out.iter().rposition(|v| v.exited.is_none());
-    for e in events {
-        let ty = e["type"].as_str().unwrap_or_default();
-        let ts = e["timestamp"].as_f64();
-        if let Some(kind) = ty.strip_suffix("StateEntered") {
-            let d = &e["stateEnteredEventDetails"];
-            out.push(Visit {
-                name: d["name"].as_str().unwrap_or_default().to_owned(),
-                kind: kind.to_owned(),
-                entered: ts,
-                exited: None,
-                input: d["input"].as_str().map(str::to_owned),
-                output: None,
-                error: None,
-                retries: 0,
-                outcome: Outcome::Running,
-            });
-        } else if ty.ends_with("StateExited") {
-            let d = &e["stateExitedEventDetails"];
-            let name = d["name"].as_str().unwrap_or_default();
-            if let Some(i) = out
-                .iter()
-                .rposition(|v| v.exited.is_none() && v.name == name)
-            {
-                let v = &mut out[i];
-                v.exited = ts;
-                v.output = d["output"].as_str().map(str::to_owned);
-                v.outcome = if v.error.is_some() {
-                    Outcome::Caught
-                } else {
-                    Outcome::Succeeded
-                };
-            }
-        } else if ty.ends_with("Failed") || ty.ends_with("TimedOut") || ty.ends_with("Aborted") {
-            let details = e
-                .as_object()
-                .and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")))
-                .map(|(_, v)| v.clone())
-                .unwrap_or(Value::Null);
-            if let Some(i) = open(&mut out) {
-                out[i].error = Some((
-                    details["error"].as_str().unwrap_or(ty).to_owned(),
-                    details["cause"].as_str().unwrap_or_default().to_owned(),
-                ));
-            }
-        } else if ty.ends_with("Scheduled") {
-            if let Some(i) = open(&mut out) {
-                if out[i].error.take().is_some() {
-                    out[i].retries += 1;
-                }
-            }
-        }
-    }
-    for v in &mut out {
-        if v.exited.is_none() && (failed || v.kind == "Fail") {
-            v.outcome = Outcome::Failed;
-        }
-    }
-    out
 }
 
 fn clip(s: &str, n: usize) -> String {

@@ -21,6 +21,7 @@
 //! - [`execution`]: run one execution; status, output, error/cause, history.
 //! - [`history`]: AWS-shaped history events.
 //! - [`graph`]: the workflow as DOT, Mermaid or SVG, coloured by an execution's outcomes.
+//! - [`visits`]: an execution's history folded into one visit per state (the CLI, the console).
 //! - [`api`]: the AWS JSON 1.0 service ([`api::StepFunctionsService`]): state machines,
 //!   executions (persisted), history, SendTask*, and the template's machines at `up`.
 //! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
@@ -55,6 +56,7 @@ pub mod path;
 pub mod state;
 pub mod task;
 pub mod validate;
+pub mod visits;
 
 pub use clock::{Clock, TokioClock};
 pub use error::{Diagnostic, InvalidDefinition, StatesError};
