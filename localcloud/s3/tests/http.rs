@@ -22,6 +22,9 @@ async fn start(root: &std::path::Path) -> (SocketAddr, Store) {
     (addr, store)
 }
 
+/// How long one request may take before the test fails (the router answers in milliseconds).
+const CALL_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 struct Resp {
     status: StatusCode,
     headers: hyper::HeaderMap,
@@ -36,22 +39,28 @@ async fn call(
     headers: &[(&str, &str)],
     body: &'static [u8],
 ) -> Resp {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(format!("http://{addr}{path}"));
+    let uri = format!("http://{addr}{path}");
+    let mut req = Request::builder().method(method).uri(&uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let resp = client
-        .request(
-            req.body(Full::new(Bytes::from_static(body)))
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.expect("body").to_bytes();
+    // Bounded: a request the router never answers fails the test instead of hanging it.
+    let answered = tokio::time::timeout(CALL_DEADLINE, async {
+        let resp = client
+            .request(
+                req.body(Full::new(Bytes::from_static(body)))
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, body)
+    })
+    .await;
+    let (status, headers, body) =
+        answered.unwrap_or_else(|_| panic!("{uri}: no complete answer within {CALL_DEADLINE:?}"));
     Resp {
         status,
         headers,
@@ -335,6 +344,8 @@ async fn list_objects_v2_prefix_delimiter_and_paging() {
     let mut token: Option<String> = None;
     let mut pages = 0;
     loop {
+        // Five keys in pages of two: a fourth page means the token never ends the listing.
+        assert!(pages < 4, "still truncated after {pages} pages: {seen:?}");
         let path = match &token {
             Some(t) => {
                 format!("/listing?list-type=2&delimiter=/&max-keys=2&continuation-token={t}")
@@ -433,9 +444,40 @@ async fn folder_conflicts_are_refused_by_name() {
     assert!(!dir.path().join("escape").exists());
 }
 
-/// The AWS CLI (v1, installed on these machines) against the router: `aws s3 cp/ls/rm`.
+/// The AWS CLI the test drives: `$AWS_CLI` when set, else the repository's `.venv/bin/aws`
+/// (requirements-dev.txt pins it; scripts/test.sh installs it), else `aws` on PATH. Without
+/// one the test fails and says how to install it.
+fn aws_cli() -> std::path::PathBuf {
+    if let Some(explicit) = std::env::var_os("AWS_CLI") {
+        return explicit.into();
+    }
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2);
+    let venv = repo.expect("repository root").join(".venv/bin/aws");
+    if venv.is_file() {
+        return venv;
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("aws"))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "this test drives the AWS CLI, found neither at {} nor on PATH: install it with \
+                 `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt` at \
+                 the repository root (scripts/test.sh does), or set AWS_CLI to an `aws` binary",
+                venv.display()
+            )
+        })
+}
+
+/// How long one `aws` command may take (Python's start-up included) before the test fails.
+const AWS_CLI_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The AWS CLI (v1) against the router: `aws s3 cp/ls/rm`.
 #[tokio::test]
 async fn aws_cli_cp_ls_rm() {
+    let cli = aws_cli();
     let dir = tempfile::tempdir().expect("tmp");
     let (addr, store) = start(&dir.path().join("s3")).await;
     store.create_bucket("cli-bucket").expect("bucket");
@@ -444,8 +486,9 @@ async fn aws_cli_cp_ls_rm() {
     let endpoint = format!("http://{addr}");
     let aws = |args: Vec<String>| {
         let endpoint = endpoint.clone();
+        let cli = cli.clone();
         async move {
-            let out = tokio::process::Command::new("aws")
+            let run = tokio::process::Command::new(&cli)
                 .args(&args)
                 .args(["--endpoint-url", &endpoint, "--region", "us-east-1"])
                 .env("AWS_ACCESS_KEY_ID", "test")
@@ -453,9 +496,12 @@ async fn aws_cli_cp_ls_rm() {
                 .env_remove("AWS_PROFILE")
                 .env("AWS_CONFIG_FILE", "/dev/null")
                 .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-                .output()
+                .kill_on_drop(true)
+                .output();
+            let out = tokio::time::timeout(AWS_CLI_DEADLINE, run)
                 .await
-                .expect("the AWS CLI is installed");
+                .unwrap_or_else(|_| panic!("aws {args:?}: no answer within {AWS_CLI_DEADLINE:?}"))
+                .unwrap_or_else(|e| panic!("running the AWS CLI {}: {e}", cli.display()));
             let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
             assert!(
                 out.status.success(),
