@@ -1,8 +1,9 @@
-//! The user pool's configuration, read from the template's resolved `AWS::Cognito::UserPool`,
-//! `UserPoolClient` and `UserPoolDomain` properties, and the ids derived from the state seed.
+//! The user pool's configuration, from the template model's typed `AWS::Cognito::UserPool`,
+//! `UserPoolClient` and `UserPoolDomain` resources, with the ids their `Ref`s resolved to (so
+//! the API's `providerARNs` and the stack's outputs name the pool that runs).
 
+use localcloud_template::resource::cognito as model;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::error::CognitoError;
 
@@ -22,7 +23,9 @@ pub struct PasswordPolicy {
 }
 
 impl PasswordPolicy {
-    fn from_props(v: Option<&Value>) -> Self {
+    /// Reads `Policies.PasswordPolicy`: the template model keeps it as written, so its values
+    /// are JSON here (numbers may arrive as strings after `!Ref` of a parameter).
+    fn from_template(v: Option<&Value>) -> Self {
         let b = |k: &str| v.and_then(|p| p.get(k)).and_then(Value::as_bool);
         Self {
             minimum_length: v
@@ -66,25 +69,185 @@ impl PasswordPolicy {
     }
 }
 
+/// The `Name`s of the `Schema` entries with `Required: true` (the template model keeps the
+/// schema as written).
+fn required_attributes(schema: &[Value]) -> Vec<String> {
+    schema
+        .iter()
+        .filter(|s| s.get("Required").and_then(Value::as_bool) == Some(true))
+        .filter_map(|s| s.get("Name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
+fn as_u64(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// An `ExplicitAuthFlows` entry. The legacy names (`ADMIN_NO_SRP_AUTH`, `USER_PASSWORD_AUTH`,
+/// `CUSTOM_AUTH_FLOW_ONLY`) enable what their `ALLOW_` successors do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AuthFlow {
+    /// `ALLOW_ADMIN_USER_PASSWORD_AUTH`.
+    AdminUserPassword,
+    /// `ALLOW_CUSTOM_AUTH`.
+    Custom,
+    /// `ALLOW_REFRESH_TOKEN_AUTH`.
+    RefreshToken,
+    /// `ALLOW_USER_AUTH`.
+    UserAuth,
+    /// `ALLOW_USER_PASSWORD_AUTH`.
+    UserPassword,
+    /// `ALLOW_USER_SRP_AUTH`.
+    UserSrp,
+}
+
+impl AuthFlow {
+    /// What a client enables when the template lists no `ExplicitAuthFlows` (AWS's default).
+    pub const DEFAULTS: [Self; 3] = [Self::RefreshToken, Self::UserSrp, Self::Custom];
+
+    /// Parses an `ExplicitAuthFlows` value.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => Self::AdminUserPassword,
+            "ALLOW_CUSTOM_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" => Self::Custom,
+            "ALLOW_REFRESH_TOKEN_AUTH" => Self::RefreshToken,
+            "ALLOW_USER_AUTH" => Self::UserAuth,
+            "ALLOW_USER_PASSWORD_AUTH" | "USER_PASSWORD_AUTH" => Self::UserPassword,
+            "ALLOW_USER_SRP_AUTH" => Self::UserSrp,
+            _ => return None,
+        })
+    }
+}
+
+/// An `AllowedOAuthFlows` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OAuthFlow {
+    /// `code`: the authorization code grant (the one the hosted UI serves).
+    Code,
+    /// `implicit`.
+    Implicit,
+    /// `client_credentials`.
+    ClientCredentials,
+}
+
+impl OAuthFlow {
+    /// Parses an `AllowedOAuthFlows` value.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "code" => Self::Code,
+            "implicit" => Self::Implicit,
+            "client_credentials" => Self::ClientCredentials,
+            _ => return None,
+        })
+    }
+}
+
+/// A `UsernameAttributes` / `AutoVerifiedAttributes` entry: the attributes Cognito can sign in
+/// with and verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContactAttribute {
+    /// `email`.
+    Email,
+    /// `phone_number`.
+    PhoneNumber,
+}
+
+impl ContactAttribute {
+    /// Parses the attribute name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "email" => Self::Email,
+            "phone_number" => Self::PhoneNumber,
+            _ => return None,
+        })
+    }
+
+    /// The user attribute's name (`email`); `<name>_verified` is its verification flag.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+        }
+    }
+}
+
+/// A `TokenValidityUnits` unit; the template model already filled in the default unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValidityUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl ValidityUnit {
+    /// The template model accepts only these four; anything else counts in hours, as before.
+    fn parse(name: &str) -> Self {
+        match name {
+            "seconds" => Self::Seconds,
+            "minutes" => Self::Minutes,
+            "days" => Self::Days,
+            _ => Self::Hours,
+        }
+    }
+
+    fn seconds(self) -> u64 {
+        match self {
+            Self::Seconds => 1,
+            Self::Minutes => 60,
+            Self::Hours => 3_600,
+            Self::Days => 86_400,
+        }
+    }
+}
+
+/// Seconds of a `(value, unit)` validity, or `default` when the template gives none.
+fn validity(v: &Option<(u64, String)>, default: u64) -> u64 {
+    v.as_ref()
+        .map_or(default, |(n, unit)| n * ValidityUnit::parse(unit).seconds())
+}
+
+/// Parses each entry of a template list with `parse`; an entry the pool does not know is
+/// logged and left out rather than failing the stack (the template crate does not check these
+/// lists' values).
+fn known<T>(what: &str, names: &[String], parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    names
+        .iter()
+        .filter_map(|n| {
+            let v = parse(n);
+            if v.is_none() {
+                tracing::warn!(value = %n, "{what}: unknown value ignored");
+            }
+            v
+        })
+        .collect()
+}
+
 /// One `AWS::Cognito::UserPoolClient`.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// The template's logical id.
     pub logical_id: String,
-    /// The derived `ClientId`.
+    /// The `ClientId` the template's `Ref` resolved to.
     pub client_id: String,
-    /// `ClientName`.
+    /// `ClientName` (the logical id when absent).
     pub name: String,
-    /// `ExplicitAuthFlows` (empty = AWS's defaults: SRP and refresh, plus custom).
-    pub explicit_auth_flows: Vec<String>,
+    /// The auth flows enabled: `ExplicitAuthFlows`, or [`AuthFlow::DEFAULTS`] when the
+    /// template lists none.
+    pub auth_flows: Vec<AuthFlow>,
     /// `AllowedOAuthFlows`.
-    pub oauth_flows: Vec<String>,
-    /// `AllowedOAuthScopes`.
+    pub oauth_flows: Vec<OAuthFlow>,
+    /// `AllowedOAuthScopes` (free-form: resource servers define their own).
     pub oauth_scopes: Vec<String>,
     /// `CallbackURLs`.
     pub callback_urls: Vec<String>,
     /// `LogoutURLs`.
     pub logout_urls: Vec<String>,
+    /// `GenerateSecret`. Recorded only: the local pool issues no secret and checks no
+    /// `SECRET_HASH`, so such a client signs in as one without a secret.
+    pub generate_secret: bool,
     /// `PreventUserExistenceErrors: ENABLED`.
     pub prevent_user_existence_errors: bool,
     /// Access token lifetime in seconds.
@@ -96,40 +259,57 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Whether `flow` (e.g. `ALLOW_USER_PASSWORD_AUTH`) is enabled.
-    pub fn allows(&self, flow: &str) -> bool {
-        if self.explicit_auth_flows.is_empty() {
-            return matches!(flow, "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_SRP_AUTH");
+    /// The client as the template declares it.
+    pub fn from_model(c: &model::UserPoolClient) -> Self {
+        let auth_flows = if c.explicit_auth_flows.is_empty() {
+            AuthFlow::DEFAULTS.to_vec()
+        } else {
+            // A list of only unknown names enables nothing, as in AWS (which would refuse it).
+            known("ExplicitAuthFlows", &c.explicit_auth_flows, AuthFlow::parse)
+        };
+        Self {
+            logical_id: c.logical_id.clone(),
+            client_id: c.client_id.clone(),
+            name: c.name.clone().unwrap_or_else(|| c.logical_id.clone()),
+            auth_flows,
+            oauth_flows: known(
+                "AllowedOAuthFlows",
+                &c.allowed_oauth_flows,
+                OAuthFlow::parse,
+            ),
+            oauth_scopes: c.allowed_oauth_scopes.clone(),
+            callback_urls: c.callback_urls.clone(),
+            logout_urls: c.logout_urls.clone(),
+            generate_secret: c.generate_secret,
+            prevent_user_existence_errors: c.prevent_user_existence_errors,
+            // Cognito's defaults: one hour for access and ID tokens, 30 days for refresh.
+            access_validity: validity(&c.access_token_validity, 3_600),
+            id_validity: validity(&c.id_token_validity, 3_600),
+            refresh_validity: validity(&c.refresh_token_validity, 30 * 86_400),
         }
-        self.explicit_auth_flows.iter().any(|f| f == flow)
-            || (flow == "ALLOW_ADMIN_USER_PASSWORD_AUTH"
-                && self
-                    .explicit_auth_flows
-                    .iter()
-                    .any(|f| f == "ADMIN_NO_SRP_AUTH"))
-            || (flow == "ALLOW_USER_PASSWORD_AUTH"
-                && self
-                    .explicit_auth_flows
-                    .iter()
-                    .any(|f| f == "USER_PASSWORD_AUTH"))
+    }
+
+    /// Whether `flow` is enabled.
+    pub fn allows(&self, flow: AuthFlow) -> bool {
+        self.auth_flows.contains(&flow)
     }
 }
 
 /// The whole pool as configured.
 #[derive(Debug, Clone)]
 pub struct PoolConfig {
-    /// The template's logical id of the pool.
+    /// The template's logical id of the pool (also the name of its state file).
     pub logical_id: String,
-    /// `us-east-1_XXXXXXXXX`.
+    /// The `UserPoolId` the template's `Ref` resolved to (`us-east-1_XXXXXXXXX`).
     pub pool_id: String,
-    /// `UserPoolName`.
+    /// `UserPoolName` (the logical id when absent).
     pub name: String,
-    /// `UsernameConfiguration.CaseSensitive` (CloudFormation default: true).
+    /// `UsernameConfiguration.CaseSensitive` (the template model's default: false).
     pub case_sensitive: bool,
-    /// `UsernameAttributes` (`email`, `phone_number`).
-    pub username_attributes: Vec<String>,
+    /// `UsernameAttributes`.
+    pub username_attributes: Vec<ContactAttribute>,
     /// `AutoVerifiedAttributes`.
-    pub auto_verified: Vec<String>,
+    pub auto_verified: Vec<ContactAttribute>,
     /// `Schema` attributes marked `Required`.
     pub required_attributes: Vec<String>,
     /// The password policy.
@@ -140,150 +320,42 @@ pub struct PoolConfig {
     pub clients: Vec<ClientConfig>,
 }
 
-/// Template input: the resolved properties of the three resource types.
-#[derive(Debug, Clone)]
-pub struct PoolTemplate {
-    /// Logical id of the `AWS::Cognito::UserPool`.
-    pub logical_id: String,
-    /// Its resolved `Properties`.
-    pub properties: Value,
-    /// `(logical id, resolved Properties)` of each `AWS::Cognito::UserPoolClient` of the pool.
-    pub clients: Vec<(String, Value)>,
-    /// Resolved `Properties` of the pool's `AWS::Cognito::UserPoolDomain`.
-    pub domain: Option<Value>,
-    /// Physical ids by logical id (the pool's and its clients'), so that the ids match those
-    /// the template's `Ref`s resolved to; an id not given derives from the state's seed.
-    pub ids: std::collections::BTreeMap<String, String>,
-}
-
-fn as_u64(v: &Value) -> Option<u64> {
-    v.as_u64()
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn derive(seed: &str, what: &str) -> [u8; 32] {
-    Sha256::digest(format!("{seed}/{what}").as_bytes()).into()
-}
-
-fn alnum(bytes: &[u8], alphabet: &[u8], len: usize) -> String {
-    bytes
-        .iter()
-        .cycle()
-        .take(len)
-        .enumerate()
-        .map(|(i, b)| alphabet[(usize::from(*b) + i * 7) % alphabet.len()] as char)
-        .collect()
-}
-
-/// Seconds of a token validity given in `TokenValidityUnits` (`seconds|minutes|hours|days`).
-fn validity(props: &Value, key: &str, unit_key: &str, default_unit: &str, default: u64) -> u64 {
-    let Some(n) = props.get(key).and_then(as_u64) else {
-        return default;
-    };
-    let unit = props
-        .get("TokenValidityUnits")
-        .and_then(|u| u.get(unit_key))
-        .and_then(Value::as_str)
-        .unwrap_or(default_unit);
-    n * match unit {
-        "seconds" => 1,
-        "minutes" => 60,
-        "days" => 86_400,
-        _ => 3_600,
-    }
-}
-
 impl PoolConfig {
-    /// Builds the configuration; ids derive from `seed` (persisted per state directory).
-    pub fn from_template(t: &PoolTemplate, region: &str, seed: &str) -> Self {
-        let p = &t.properties;
-        let upper = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let lower = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        let pool_id = t.ids.get(&t.logical_id).cloned().unwrap_or_else(|| {
-            format!("{region}_{}", alnum(&derive(seed, &t.logical_id), upper, 9))
-        });
-        let clients = t
-            .clients
-            .iter()
-            .map(|(id, c)| ClientConfig {
-                logical_id: id.clone(),
-                client_id: t
-                    .ids
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| alnum(&derive(seed, id), lower, 26)),
-                name: c
-                    .get("ClientName")
-                    .and_then(Value::as_str)
-                    .unwrap_or(id)
-                    .to_string(),
-                explicit_auth_flows: strings(c.get("ExplicitAuthFlows")),
-                oauth_flows: strings(c.get("AllowedOAuthFlows")),
-                oauth_scopes: strings(c.get("AllowedOAuthScopes")),
-                callback_urls: strings(c.get("CallbackURLs")),
-                logout_urls: strings(c.get("LogoutURLs")),
-                prevent_user_existence_errors: c
-                    .get("PreventUserExistenceErrors")
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| s == "ENABLED"),
-                access_validity: validity(c, "AccessTokenValidity", "AccessToken", "hours", 3_600),
-                id_validity: validity(c, "IdTokenValidity", "IdToken", "hours", 3_600),
-                refresh_validity: validity(
-                    c,
-                    "RefreshTokenValidity",
-                    "RefreshToken",
-                    "days",
-                    30 * 86_400,
-                ),
-            })
-            .collect();
+    /// The pool `pool` declares, with its app clients and hosted-UI domain (the caller picks
+    /// those whose `UserPoolId` is the pool's).
+    pub fn from_model(
+        pool: &model::UserPool,
+        clients: &[&model::UserPoolClient],
+        domain: Option<&model::UserPoolDomain>,
+    ) -> Self {
         Self {
-            logical_id: t.logical_id.clone(),
-            pool_id,
-            name: p
-                .get("UserPoolName")
-                .and_then(Value::as_str)
-                .unwrap_or(&t.logical_id)
-                .to_string(),
-            case_sensitive: p
-                .get("UsernameConfiguration")
-                .and_then(|u| u.get("CaseSensitive"))
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-            username_attributes: strings(p.get("UsernameAttributes")),
-            auto_verified: strings(p.get("AutoVerifiedAttributes")),
-            required_attributes: p
-                .get("Schema")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter(|s| s.get("Required").and_then(Value::as_bool) == Some(true))
-                        .filter_map(|s| s.get("Name").and_then(Value::as_str))
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            password_policy: PasswordPolicy::from_props(
-                p.get("Policies").and_then(|x| x.get("PasswordPolicy")),
+            logical_id: pool.logical_id.clone(),
+            pool_id: pool.pool_id.clone(),
+            name: pool.name.clone().unwrap_or_else(|| pool.logical_id.clone()),
+            case_sensitive: pool.username_case_sensitive,
+            username_attributes: known(
+                "UsernameAttributes",
+                &pool.username_attributes,
+                ContactAttribute::parse,
             ),
-            domain: t
-                .domain
-                .as_ref()
-                .and_then(|d| d.get("Domain"))
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            clients,
+            auto_verified: known(
+                "AutoVerifiedAttributes",
+                &pool.auto_verified_attributes,
+                ContactAttribute::parse,
+            ),
+            required_attributes: required_attributes(&pool.schema),
+            password_policy: PasswordPolicy::from_template(pool.password_policy.as_ref()),
+            domain: domain.map(|d| d.domain.clone()),
+            clients: clients
+                .iter()
+                .map(|c| ClientConfig::from_model(c))
+                .collect(),
         }
+    }
+
+    /// Whether users sign in with their email address as the username.
+    pub fn email_is_username(&self) -> bool {
+        self.username_attributes.contains(&ContactAttribute::Email)
     }
 
     /// The storage key of a username (lowercased when usernames are case-insensitive).

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 
 use crate::error::CognitoError;
+use crate::json_template::PoolTemplate;
 use crate::keys::SigningKey;
-use crate::pool::{ClientConfig, PoolConfig, PoolTemplate};
+use crate::pool::{ClientConfig, PoolConfig};
 use crate::store::{RefreshRecord, State, Store, User, UserStatus};
 use crate::tokens::{new_refresh_token, Mint, TokenSet};
 
@@ -36,7 +37,8 @@ pub type CodeSink = Arc<dyn Fn(&CodeDelivery) + Send + Sync>;
 pub struct PoolOptions {
     /// State directory (`.localcloud/cognito`); `None` = ephemeral.
     pub state_dir: Option<PathBuf>,
-    /// Region prefix of the pool id.
+    /// Region of the pool ids [`UserPool::open`] derives ([`UserPool::from_config`] keeps the
+    /// template's).
     pub region: String,
     /// Issuer base: `iss` is `<issuer_base>/<poolId>` (e.g. `http://127.0.0.1:4566`).
     pub issuer_base: String,
@@ -90,12 +92,25 @@ impl std::fmt::Debug for UserPool {
 }
 
 impl UserPool {
-    /// Loads (or creates, with a new seed and key) the pool's state and builds the pool.
+    /// Serves the pool `config` describes, loading its state (users, tokens, keys) from the
+    /// state directory, or creating it with new keys.
+    pub fn from_config(config: PoolConfig, opts: PoolOptions) -> Result<Self, CognitoError> {
+        let (store, state) = Self::load(&config.logical_id, &opts)?;
+        Self::serve(config, store, state, opts)
+    }
+
+    /// Serves a pool given as CloudFormation properties (see [`PoolTemplate`]); ids the
+    /// template does not give derive from the state's seed.
     pub fn open(template: &PoolTemplate, opts: PoolOptions) -> Result<Self, CognitoError> {
-        let store = Store::new(
-            opts.state_dir.clone(),
-            &format!("{}.json", template.logical_id),
-        );
+        let (store, state) = Self::load(&template.logical_id, &opts)?;
+        let config = template.config(&opts.region, &state.seed)?;
+        Self::serve(config, store, state, opts)
+    }
+
+    /// Loads (or creates, with a new seed and keys, and saves) the state of the pool
+    /// `logical_id`.
+    fn load(logical_id: &str, opts: &PoolOptions) -> Result<(Store, State), CognitoError> {
+        let store = Store::new(opts.state_dir.clone(), &format!("{logical_id}.json"));
         let (mut state, mut fresh) = match store.load()? {
             Some(s) => (s, false),
             None => {
@@ -115,9 +130,17 @@ impl UserPool {
         if fresh {
             store.save(&state)?;
         }
+        Ok((store, state))
+    }
+
+    fn serve(
+        config: PoolConfig,
+        store: Store,
+        state: State,
+        opts: PoolOptions,
+    ) -> Result<Self, CognitoError> {
         let key = SigningKey::from_pem(&state.key_pem)?;
         let access_key = SigningKey::from_pem(&state.access_key_pem)?;
-        let config = PoolConfig::from_template(template, &opts.region, &state.seed);
         let issuer = format!(
             "{}/{}",
             opts.issuer_base.trim_end_matches('/'),
@@ -202,7 +225,7 @@ impl UserPool {
         if state.users.contains_key(&key) {
             return Some(key);
         }
-        if self.config.username_attributes.iter().any(|a| a == "email") {
+        if self.config.email_is_username() {
             let lower = name.to_lowercase();
             return state
                 .users

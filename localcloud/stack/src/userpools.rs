@@ -5,15 +5,15 @@
 use anyhow::{anyhow, Result};
 use localcloud_apigateway::{AuthFailure, Authorizer, ClaimsMap};
 use localcloud_cognito::{
-    AuthError, AuthorizerConfig, CodeDelivery, PoolOptions, PoolTemplate, UserPool, Verifier,
+    AuthError, AuthorizerConfig, CodeDelivery, PoolConfig, PoolOptions, UserPool, Verifier,
 };
 use localcloud_template::{Model, Resource};
-use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// What the cognito crate reads, from the typed template resources.
-pub fn pool_templates(model: &Model) -> Vec<PoolTemplate> {
+/// Each pool of the template with the app clients and the domain whose `UserPoolId` is its
+/// id, as the cognito crate configures them.
+pub fn pool_configs(model: &Model) -> Vec<PoolConfig> {
     model
         .resources
         .iter()
@@ -22,74 +22,19 @@ pub fn pool_templates(model: &Model) -> Vec<PoolTemplate> {
             _ => None,
         })
         .map(|p| {
-            let mut properties = json!({
-                "UserPoolName": p.name.clone().unwrap_or_else(|| p.logical_id.clone()),
-                "UsernameConfiguration": {"CaseSensitive": p.username_case_sensitive},
-                "UsernameAttributes": p.username_attributes,
-                "AutoVerifiedAttributes": p.auto_verified_attributes,
-                "Schema": p.schema,
-            });
-            if let Some(policy) = &p.password_policy {
-                properties["Policies"] = json!({"PasswordPolicy": policy});
-            }
-            let mut ids = std::collections::BTreeMap::new();
-            ids.insert(p.logical_id.clone(), p.pool_id.clone());
-            let clients = model
+            let clients: Vec<_> = model
                 .resources
                 .iter()
                 .filter_map(|r| match r {
                     Resource::UserPoolClient(c) if c.user_pool_id == p.pool_id => Some(c),
                     _ => None,
                 })
-                .map(|c| {
-                    ids.insert(c.logical_id.clone(), c.client_id.clone());
-                    let mut props = json!({
-                        "ClientName": c.name.clone().unwrap_or_else(|| c.logical_id.clone()),
-                        "GenerateSecret": c.generate_secret,
-                        "ExplicitAuthFlows": c.explicit_auth_flows,
-                        "AllowedOAuthFlows": c.allowed_oauth_flows,
-                        "AllowedOAuthScopes": c.allowed_oauth_scopes,
-                        "CallbackURLs": c.callback_urls,
-                        "LogoutURLs": c.logout_urls,
-                        "PreventUserExistenceErrors":
-                            if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
-                    });
-                    let mut units = serde_json::Map::new();
-                    for (key, unit_key, v) in [
-                        (
-                            "AccessTokenValidity",
-                            "AccessToken",
-                            &c.access_token_validity,
-                        ),
-                        ("IdTokenValidity", "IdToken", &c.id_token_validity),
-                        (
-                            "RefreshTokenValidity",
-                            "RefreshToken",
-                            &c.refresh_token_validity,
-                        ),
-                    ] {
-                        if let Some((n, unit)) = v {
-                            props[key] = json!(n);
-                            units.insert(unit_key.into(), json!(unit));
-                        }
-                    }
-                    props["TokenValidityUnits"] = Value::Object(units);
-                    (c.logical_id.clone(), props)
-                })
                 .collect();
             let domain = model.resources.iter().find_map(|r| match r {
-                Resource::UserPoolDomain(d) if d.user_pool_id == p.pool_id => {
-                    Some(json!({"Domain": d.domain}))
-                }
+                Resource::UserPoolDomain(d) if d.user_pool_id == p.pool_id => Some(d),
                 _ => None,
             });
-            PoolTemplate {
-                logical_id: p.logical_id.clone(),
-                properties,
-                clients,
-                domain,
-                ids,
-            }
+            PoolConfig::from_model(p, &clients, domain)
         })
         .collect()
 }
@@ -100,9 +45,9 @@ pub fn open_pools(
     state_dir: Option<PathBuf>,
     issuer_base: &str,
 ) -> Result<Vec<Arc<UserPool>>> {
-    pool_templates(model)
-        .iter()
-        .map(|t| {
+    pool_configs(model)
+        .into_iter()
+        .map(|config| {
             let mut opts = PoolOptions::new(issuer_base);
             opts.state_dir = state_dir.clone();
             opts.region = model.stack.region.clone();
@@ -112,9 +57,10 @@ pub fn open_pools(
                     d.username, d.pool_id, d.destination, d.code
                 );
             }));
-            UserPool::open(t, opts)
+            let logical_id = config.logical_id.clone();
+            UserPool::from_config(config, opts)
                 .map(Arc::new)
-                .map_err(|e| anyhow!("user pool {}: {e}", t.logical_id))
+                .map_err(|e| anyhow!("user pool {logical_id}: {e}"))
         })
         .collect()
 }
@@ -180,6 +126,8 @@ impl Authorizer for PoolAuthorizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use localcloud_cognito::AuthFlow;
+    use serde_json::{json, Value};
 
     fn model() -> Model {
         crate::repository_model()
@@ -203,7 +151,7 @@ mod tests {
             panic!("UserPoolClient in the template");
         };
         assert_eq!(pool.config.clients[0].client_id, c.client_id);
-        assert!(pool.config.clients[0].allows("ALLOW_USER_PASSWORD_AUTH"));
+        assert!(pool.config.clients[0].allows(AuthFlow::UserPassword));
         assert!(pool.config.password_policy.check("short").is_err());
         assert!(!pool.config.case_sensitive);
     }
@@ -228,8 +176,8 @@ mod tests {
         let clock = now.clone();
         let mut opts = PoolOptions::new("http://127.0.0.1:9229");
         opts.clock = Arc::new(move || clock.load(Ordering::SeqCst));
-        let template = pool_templates(&model).remove(0);
-        let pool = Arc::new(UserPool::open(&template, opts).expect("pool"));
+        let config = pool_configs(&model).remove(0);
+        let pool = Arc::new(UserPool::from_config(config, opts).expect("pool"));
         let api = localcloud_cognito::CognitoApi::new(vec![pool.clone()]);
         let call = |op: &str, body: Value| {
             api.handle(

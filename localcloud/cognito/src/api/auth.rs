@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::{attribute_list, str_field};
 use crate::error::CognitoError;
+use crate::pool::AuthFlow;
 use crate::service::UserPool;
 
 fn param<'a>(input: &'a Value, name: &str) -> Result<&'a str, CognitoError> {
@@ -27,19 +28,19 @@ pub(crate) fn initiate_auth(
     };
     match flow {
         "USER_PASSWORD_AUTH" if !admin => {
-            if !client.allows("ALLOW_USER_PASSWORD_AUTH") {
+            if !client.allows(AuthFlow::UserPassword) {
                 return Err(disabled());
             }
             pool.password_auth(client, param(input, "USERNAME")?, param(input, "PASSWORD")?)
         }
         "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
-            if !client.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
+            if !client.allows(AuthFlow::AdminUserPassword) {
                 return Err(disabled());
             }
             pool.password_auth(client, param(input, "USERNAME")?, param(input, "PASSWORD")?)
         }
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
-            if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
+            if !client.allows(AuthFlow::RefreshToken) {
                 return Err(disabled());
             }
             let tokens = pool.refresh_auth(client, param(input, "REFRESH_TOKEN")?)?;

@@ -43,7 +43,7 @@ pub(crate) fn sign_up(pool: &UserPool, input: &Value) -> Result<Value, CognitoEr
     let password = str_field(input, "Password")?;
     let mut attrs: BTreeMap<String, String> =
         attributes(input, "UserAttributes").into_iter().collect();
-    if pool.config.username_attributes.iter().any(|a| a == "email") {
+    if pool.config.email_is_username() {
         if !username.contains('@') {
             return Err(CognitoError::param("Username should be an email."));
         }
@@ -142,9 +142,10 @@ pub(crate) fn confirm_sign_up(pool: &UserPool, input: &Value) -> Result<Value, C
         user.code = None;
         user.modified = now;
         for attr in auto_verify {
-            if user.attributes.contains_key(&attr) {
+            let name = attr.name();
+            if user.attributes.contains_key(name) {
                 user.attributes
-                    .insert(format!("{attr}_verified"), "true".into());
+                    .insert(format!("{name}_verified"), "true".into());
             }
         }
         Ok(json!({}))

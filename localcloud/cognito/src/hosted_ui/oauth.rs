@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{enc, flow_query, html, json as json_resp, parse_form, redirect};
 use crate::error::CognitoError;
-use crate::pool::ClientConfig;
+use crate::pool::{ClientConfig, OAuthFlow};
 use crate::service::UserPool;
 use crate::store::AuthCode;
 
@@ -42,7 +42,7 @@ pub(crate) fn check_authorize(
         return Err("redirect_mismatch".into());
     }
     if p.get("response_type").map(String::as_str) != Some("code")
-        || !client.oauth_flows.iter().any(|f| f == "code")
+        || !client.oauth_flows.contains(&OAuthFlow::Code)
     {
         return Err("unauthorized_client".into());
     }
