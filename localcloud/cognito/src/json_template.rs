@@ -124,3 +124,42 @@ fn alnum(bytes: &[u8], alphabet: &[u8], len: usize) -> String {
         .map(|(i, b)| alphabet[(usize::from(*b) + i * 7) % alphabet.len()] as char)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template() -> PoolTemplate {
+        PoolTemplate {
+            logical_id: "Users".into(),
+            properties: json!({"UserPoolName": "users", "AutoVerifiedAttributes": ["email"]}),
+            clients: vec![(
+                "Web".into(),
+                json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
+            )],
+            domain: Some(json!({"Domain": "users-1"})),
+            ids: BTreeMap::from([("Web".to_string(), "webclientid".to_string())]),
+        }
+    }
+
+    #[test]
+    fn given_ids_are_kept_and_the_others_derive_from_the_seed() {
+        let a = template().config("eu-west-1", "seed-a").expect("config");
+        let b = template().config("eu-west-1", "seed-b").expect("config");
+        assert_eq!(a.clients[0].client_id, "webclientid");
+        assert!(a.pool_id.starts_with("eu-west-1_") && a.pool_id.len() == "eu-west-1_".len() + 9);
+        assert_ne!(a.pool_id, b.pool_id);
+        assert_eq!(a.name, "users");
+        assert!(a.clients[0].allows(crate::AuthFlow::UserPassword));
+        assert_eq!(a.domain.as_deref(), Some("users-1"));
+    }
+
+    #[test]
+    fn properties_the_template_model_refuses_are_an_error() {
+        let mut t = template();
+        t.properties = json!({"UserPoolName": "users", "LambdaConfig": {"PreSignUp": "arn"}});
+        assert!(t.config("us-east-1", "seed").is_err());
+        t.properties = json!(["not", "an", "object"]);
+        assert!(t.config("us-east-1", "seed").is_err());
+    }
+}

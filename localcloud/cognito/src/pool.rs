@@ -379,3 +379,6 @@ impl PoolConfig {
             })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -154,6 +154,10 @@ mod tests {
         assert!(pool.config.clients[0].allows(AuthFlow::UserPassword));
         assert!(pool.config.password_policy.check("short").is_err());
         assert!(!pool.config.case_sensitive);
+        let Some(Resource::UserPoolDomain(d)) = model.get("UserPoolDomain") else {
+            panic!("UserPoolDomain in the template");
+        };
+        assert_eq!(pool.config.domain.as_deref(), Some(d.domain.as_str()));
     }
 
     #[test]
