@@ -1,13 +1,20 @@
-//! A local Amazon Cognito user pool, built from the template's `AWS::Cognito::*` resources.
+//! A local Amazon Cognito user pool, built from the template model's typed `AWS::Cognito::*`
+//! resources (localcloud-template), with the ids the template's `Ref`s resolved to.
 //!
 //! # Layout
 //!
-//! - [`pool`]: the pool and client configuration read from the template, password policy, ids.
+//! - [`pool`]: [`PoolConfig::from_model`], the pool and client configuration from the typed
+//!   `UserPool`, `UserPoolClient` and `UserPoolDomain`; the password policy; closed enums for
+//!   auth flows, OAuth flows and username/verified attributes. Mapping tests in `pool/tests.rs`.
+//! - [`json_template`]: [`PoolTemplate`], a pool as CloudFormation properties JSON, read through
+//!   localcloud-template; kept only for the integration tests' fixture, ids derived from the
+//!   state's seed when not given.
 //! - [`store`]: users, codes, refresh tokens and the key in one atomically rewritten JSON file.
 //! - [`keys`]: the RS256 key pair (aws-lc-rs), generated once per state directory; JWKS.
 //! - [`password`]: password hashing.
 //! - [`tokens`]: ID/access token minting with Cognito's claim sets; refresh tokens.
-//! - [`service`]: [`UserPool`], the running pool (state, clock, code sink) and shared operations.
+//! - [`service`]: [`UserPool`], the running pool (state, clock, code sink) and shared operations;
+//!   [`UserPool::from_config`] serves a [`PoolConfig`].
 //! - [`api`]: the `cognito-idp` JSON 1.1 API (`X-Amz-Target`), one file per group of operations.
 //! - [`hosted_ui`]: the hosted UI (`/login`, `/signup`, `/confirm`) and OAuth 2.0 endpoints.
 //! - [`wellknown`]: `/{poolId}/.well-known/jwks.json` and `openid-configuration`.
