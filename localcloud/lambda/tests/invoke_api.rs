@@ -399,28 +399,31 @@ async fn n_plus_one_http_calls_against_reserved_n_give_429s_and_no_5xx() {
     const N: usize = 2;
     let mut f = function("http-capped");
     f.reserved_concurrency = Some(2);
-    let (svc, _logs) = service(vec![f]);
-    let calls: Vec<_> = (0..=N)
+    let (svc, mut logs) = service(vec![f]);
+    let busy: Vec<_> = (0..N)
         .map(|_| {
             let svc = svc.clone();
-            tokio::spawn(async move { invoke(&svc, "http-capped", r#"{"sleep_ms":1500}"#).await })
+            tokio::spawn(async move { invoke(&svc, "http-capped", r#"{"sleep_ms":4000}"#).await })
         })
         .collect();
-    let mut statuses = Vec::new();
-    for call in calls {
-        let answer = call.await.expect("task");
-        if answer.status == StatusCode::TOO_MANY_REQUESTS {
-            assert_eq!(
-                answer.json()["Reason"],
-                "ReservedFunctionConcurrentInvocationLimitExceeded"
-            );
-        }
-        statuses.push(answer.status.as_u16());
+    // Each call holds one of the N units once its START line is logged: all N are running.
+    for _ in 0..N {
+        wait_line(&mut logs, |l| l.starts_with("START RequestId: ")).await;
     }
-    assert!(statuses.contains(&429), "{statuses:?}");
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 429),
-        "{statuses:?}"
+    let over = invoke(&svc, "http-capped", "{}").await;
+    assert_eq!(
+        over.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "call N+1 while N run"
     );
+    assert_eq!(
+        over.json()["Reason"],
+        "ReservedFunctionConcurrentInvocationLimitExceeded"
+    );
+    for call in busy {
+        let answer = call.await.expect("task");
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        assert!(answer.header("X-Amz-Function-Error").is_none());
+    }
     svc.shutdown().await;
 }

@@ -73,16 +73,23 @@ pub fn service(
     )
 }
 
-/// Waits (bounded, so a missing line fails instead of hanging) for a log line matching `pred`.
+/// How long [`wait_line`] waits in all, however many other lines arrive meanwhile.
+pub const LINE_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Waits (bounded, so a missing line fails instead of hanging) for a log line matching `pred`;
+/// returns the lines seen, the matching one last.
 pub async fn wait_line(
     rx: &mut mpsc::UnboundedReceiver<LogRecord>,
     pred: impl Fn(&str) -> bool,
 ) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + LINE_DEADLINE;
     let mut seen = Vec::new();
     loop {
-        let record = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        let record = tokio::time::timeout_at(deadline, rx.recv())
             .await
-            .unwrap_or_else(|_| panic!("no matching log line; saw {seen:#?}"))
+            .unwrap_or_else(|_| {
+                panic!("no matching log line within {LINE_DEADLINE:?}; saw {seen:#?}")
+            })
             .expect("log channel open");
         seen.push(record.line.clone());
         if pred(&record.line) {
