@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -29,19 +29,28 @@ pub fn localcloud() -> Command {
     cmd
 }
 
+/// The AWS CLI the tests drive: `$AWS_CLI` when set, else the repository's `.venv/bin/aws`
+/// (requirements-dev.txt pins it; scripts/test.sh installs it), else `aws` on PATH. Without
+/// one the test fails and says how to install it.
 pub fn aws_cli() -> PathBuf {
+    if let Some(explicit) = std::env::var_os("AWS_CLI") {
+        return explicit.into();
+    }
     let venv = repo().join(".venv/bin/aws");
     if venv.is_file() {
         return venv;
     }
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        if dir.join("aws").is_file() {
-            return dir.join("aws");
-        }
-    }
-    let shim = PathBuf::from("/root/.pyenv/shims/aws");
-    assert!(shim.is_file(), "the AWS CLI (aws) is needed by this test");
-    shim
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("aws"))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "this test drives the AWS CLI, found neither at {} nor on PATH: install it with \
+                 `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt` at \
+                 the repository root (scripts/test.sh does), or set AWS_CLI to an `aws` binary",
+                venv.display()
+            )
+        })
 }
 
 /// The AWS CLI against `endpoint` with dummy credentials and JSON output.
@@ -122,14 +131,34 @@ impl Running {
     }
 }
 
-/// A failing assertion must not leave `localcloud up` (and its environments) running.
+/// Waits up to `within` for `child` to exit; `None` if it still runs then.
+pub fn wait_exit(child: &mut Child, within: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => return None,
+            Err(e) => panic!("waiting for pid {}: {e}", child.id()),
+        }
+    }
+}
+
+/// How long `up` may take to stop after Ctrl-C.
+pub const STOP_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A failing assertion must not leave `localcloud up` (and its environments) running: Ctrl-C,
+/// then SIGKILL if it has not stopped within `STOP_DEADLINE`.
 impl Drop for Running {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
             let _ = Command::new("kill")
                 .args(["-INT", &self.child.id().to_string()])
                 .status();
-            let _ = self.child.wait();
+            if wait_exit(&mut self.child, STOP_DEADLINE).is_none() {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
         }
     }
 }
