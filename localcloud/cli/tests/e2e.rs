@@ -9,10 +9,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 mod common;
 
-use common::{aws_command, localcloud, repo, target_dir, Running as Up};
+use common::{aws_command, localcloud, repo, target_dir, wait_exit, Running as Up, STOP_DEADLINE};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Starts `localcloud up --ephemeral` on free ports and waits for its Ready line.
 fn start_up() -> Up {
@@ -115,10 +115,21 @@ impl Up {
     }
 }
 
+/// curl's bound on one request, in seconds: a request the stack never answers fails the test.
+const CURL_MAX_TIME: &str = "120";
+
 /// curl, as the lab's How to Test runs it: (status, JSON body).
 fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
     let mut cmd = Command::new("curl");
-    cmd.args(["-s", "-w", "\n%{http_code}", "-X", method]);
+    cmd.args([
+        "-s",
+        "--max-time",
+        CURL_MAX_TIME,
+        "-w",
+        "\n%{http_code}",
+        "-X",
+        method,
+    ]);
     if let Some(t) = token {
         cmd.args(["-H", &format!("Authorization: Bearer {t}")]);
     }
@@ -126,6 +137,8 @@ fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u1
         cmd.args(["-H", "Content-Type: application/json", "-d", b]);
     }
     let o = cmd.arg(url).output().expect("curl");
+    // Exit 28 is curl's --max-time.
+    assert!(o.status.success(), "curl {method} {url}: {:?}", o.status);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     let (body, status) = text.rsplit_once('\n').expect("body and status");
     let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"));
@@ -134,7 +147,7 @@ fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u1
 
 /// Polls GET /orders/{id} until the status is final.
 fn final_order(api: &str, token: &str, order_id: &str) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (status, order) = curl("GET", &format!("{api}orders/{order_id}"), Some(token), None);
         if status == 200
@@ -143,7 +156,7 @@ fn final_order(api: &str, token: &str, order_id: &str) -> Value {
             return order;
         }
         assert!(
-            std::time::Instant::now() < deadline,
+            Instant::now() < deadline,
             "order {order_id} not final after 30 s: {status} {order}"
         );
         std::thread::sleep(Duration::from_millis(100));
@@ -555,6 +568,8 @@ fn up_serves_the_template_and_stops_cleanly() {
     let raw = Command::new("curl")
         .args([
             "-s",
+            "--max-time",
+            CURL_MAX_TIME,
             "-w",
             "\n%{http_code}",
             "-X",
@@ -598,6 +613,8 @@ fn up_serves_the_template_and_stops_cleanly() {
     let raw = Command::new("curl")
         .args([
             "-s",
+            "--max-time",
+            CURL_MAX_TIME,
             "-w",
             "\n%{http_code}",
             "-X",
@@ -638,14 +655,24 @@ fn up_serves_the_template_and_stops_cleanly() {
         .status()
         .expect("kill");
     assert!(sent.success());
-    let status = up.child.wait().expect("wait");
+    let status = wait_exit(&mut up.child, STOP_DEADLINE)
+        .unwrap_or_else(|| panic!("up still runs {STOP_DEADLINE:?} after Ctrl-C"));
     assert!(status.success(), "{status:?}");
-    std::thread::sleep(Duration::from_millis(200));
-    let left: Vec<u32> = children.into_iter().filter(|p| alive(*p)).collect();
-    assert!(
-        left.is_empty(),
-        "child processes left after Ctrl-C: {left:?}"
-    );
+    // Each environment is killed and reaped by up before it exits; wait (bounded) for the last
+    // to be gone from /proc rather than for a fixed time.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut left = children;
+    loop {
+        left.retain(|p| alive(*p));
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "child processes left 10 s after Ctrl-C: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// `localcloud invoke` with no `up` running: starts the services in-process for one call.
