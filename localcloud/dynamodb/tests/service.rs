@@ -257,15 +257,10 @@ async fn data_survives_restart_and_changed_keys_are_refused() {
         assert!(got.item.is_some(), "data kept across restarts");
         r.service.shutdown().await;
     }
-    let changed = localcloud_dynamodb::TableSpec::from_cfn(
-        "InventoryTable",
-        &serde_json::json!({
-            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "N"}],
-            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-        }),
-        "inventory",
-    )
-    .expect("spec");
+    // The same table with another key: a numeric `id`.
+    let mut other_key = common::table("InventoryTable", "inventory", "id");
+    other_key.attribute_definitions[0].attribute_type = "N".into();
+    let changed = localcloud_dynamodb::TableSpec::from_table(&other_key);
     let s3 = localcloud_s3::Store::open(dir.path().join("s3")).expect("s3");
     let settings = localcloud_dynamodb::Settings {
         state_dir: Some(state.clone()),

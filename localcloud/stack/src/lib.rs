@@ -16,7 +16,6 @@
 //! - [`build`]: `cargo build` of the function crates with progress, Maven for the Java one, the
 //!   JDK.
 //! - [`functions`]: template functions -> `localcloud_lambda::FunctionConfig`.
-//! - [`tables`]: template tables -> `localcloud_dynamodb::TableSpec`.
 //! - [`userpools`]: the template's Cognito pools and the API's authorizer over them.
 //! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
 //! - [`env_vars`]: `invoke --env-vars` files.
@@ -28,7 +27,6 @@ pub mod env_vars;
 pub mod functions;
 pub mod logs;
 pub mod stack;
-pub mod tables;
 pub mod userpools;
 
 pub use config::Config;

@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::functions::{self, Code};
 use crate::logs::TerminalSink;
-use crate::tables;
 use crate::userpools::{self, PoolAuthorizer};
 use anyhow::{anyhow, Context, Result};
 use localcloud_apigateway::StageConfig;
@@ -289,20 +288,13 @@ impl Stack {
                     .map_err(|e| anyhow!("bucket {} ({}): {e}", b.logical_id, b.bucket_name))?;
             }
         }
-        let mut specs = Vec::new();
+        // Straight from the typed model, which has already dropped what has no local effect.
+        let specs: Vec<TableSpec> = model.tables().map(TableSpec::from_table).collect();
         let mut not_emulated: Vec<String> = model
             .not_emulated
             .iter()
             .map(|n| format!("{} ({}): {}", n.logical_id, n.resource_type, n.reason))
             .collect();
-        for t in model.tables() {
-            let spec = TableSpec::from_cfn(&t.logical_id, &tables::properties(t), &t.table_name)
-                .map_err(|e| anyhow!("{e}"))?;
-            for p in &spec.not_emulated {
-                not_emulated.push(format!("{}.{p}: no local effect", t.logical_id));
-            }
-            specs.push(spec);
-        }
         for r in &model.resources {
             use localcloud_template::Resource as R;
             let what = match r {

@@ -7,64 +7,71 @@ use std::path::Path;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use localcloud_dynamodb::{DynamoService, Settings, TableSpec};
 use localcloud_s3::Store;
-use serde_json::json;
+use localcloud_template::resource::table::{
+    AttributeDefinition, Billing, Index, KeyElement, KeyType, Projection, Table,
+};
 
+fn key(name: &str, key_type: KeyType) -> KeyElement {
+    KeyElement {
+        attribute_name: name.into(),
+        key_type,
+    }
+}
+
+fn attr(name: &str, ty: &str) -> AttributeDefinition {
+    AttributeDefinition {
+        name: name.into(),
+        attribute_type: ty.into(),
+    }
+}
+
+/// A typed template table keyed by `hash` (a string), with nothing else declared.
+pub fn table(logical_id: &str, name: &str, hash: &str) -> Table {
+    Table {
+        logical_id: logical_id.into(),
+        table_name: name.into(),
+        arn: format!("arn:aws:dynamodb:us-east-1:000000000000:table/{name}"),
+        key_schema: vec![key(hash, KeyType::Hash)],
+        attribute_definitions: vec![attr(hash, "S")],
+        global_secondary_indexes: Vec::new(),
+        local_secondary_indexes: Vec::new(),
+        stream_view_type: None,
+        stream_arn: None,
+        ttl_attribute: None,
+        point_in_time_recovery: false,
+        billing: Billing::PayPerRequest,
+    }
+}
+
+/// With a stream and PITR.
 pub fn profiles() -> TableSpec {
-    TableSpec::from_cfn(
-        "ProfilesTable",
-        &json!({
-            "TableName": "profiles",
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "userId", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "userId", "KeyType": "HASH"}],
-            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
-            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true},
-            "SSESpecification": {"SSEEnabled": true}
-        }),
-        "profiles",
-    )
-    .expect("profiles spec")
+    let mut t = table("ProfilesTable", "profiles", "userId");
+    t.stream_view_type = Some("NEW_AND_OLD_IMAGES".into());
+    t.point_in_time_recovery = true;
+    TableSpec::from_table(&t)
 }
 
+/// With a GSI, TTL and PITR.
 pub fn orders() -> TableSpec {
-    TableSpec::from_cfn(
-        "OrdersTable",
-        &json!({
-            "TableName": "orders",
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [
-                {"AttributeName": "orderId", "AttributeType": "S"},
-                {"AttributeName": "status", "AttributeType": "S"},
-                {"AttributeName": "createdAt", "AttributeType": "S"}
-            ],
-            "KeySchema": [{"AttributeName": "orderId", "KeyType": "HASH"}],
-            "GlobalSecondaryIndexes": [{
-                "IndexName": "status-createdAt",
-                "KeySchema": [
-                    {"AttributeName": "status", "KeyType": "HASH"},
-                    {"AttributeName": "createdAt", "KeyType": "RANGE"}
-                ],
-                "Projection": {"ProjectionType": "ALL"}
-            }],
-            "TimeToLiveSpecification": {"AttributeName": "ttlEpoch", "Enabled": true},
-            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}
-        }),
-        "orders",
-    )
-    .expect("orders spec")
+    let mut t = table("OrdersTable", "orders", "orderId");
+    t.attribute_definitions
+        .extend([attr("status", "S"), attr("createdAt", "S")]);
+    t.global_secondary_indexes = vec![Index {
+        name: "status-createdAt".into(),
+        key_schema: vec![
+            key("status", KeyType::Hash),
+            key("createdAt", KeyType::Range),
+        ],
+        projection: Projection::All,
+    }];
+    t.ttl_attribute = Some("ttlEpoch".into());
+    t.point_in_time_recovery = true;
+    TableSpec::from_table(&t)
 }
 
+/// Nothing but a key.
 pub fn inventory() -> TableSpec {
-    TableSpec::from_cfn(
-        "InventoryTable",
-        &json!({
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "sku", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "sku", "KeyType": "HASH"}]
-        }),
-        "inventory",
-    )
-    .expect("inventory spec")
+    TableSpec::from_table(&table("InventoryTable", "inventory", "sku"))
 }
 
 pub struct Running {
