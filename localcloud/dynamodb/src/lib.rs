@@ -4,16 +4,31 @@
 //!
 //! # Layout
 //!
-//! - [`tables`]: `AWS::DynamoDB::Table` properties -> `CreateTable`; create-or-verify at start.
-//! - [`serve`]: the request handler the service endpoint calls: dynoxide's own router, called
-//!   in-process, or this crate for the operations dynoxide lacks.
+//! - [`tables`]: the template's tables -> `CreateTable` ([`TableSpec::from_table`] from the
+//!   typed `localcloud_template` model, [`TableSpec::from_cfn`] from `Properties` JSON);
+//!   create-or-verify at start.
+//! - `startup`: opening the database and side files and creating the tables, run by
+//!   [`DynamoService::start`] on tokio's blocking pool.
+//! - [`serve`]: the request handler the service endpoint calls: dynoxide's own router, or
+//!   this crate for the operations dynoxide lacks.
+//! - `engine`: the OS thread dynoxide's router runs on, so a write (synchronous SQLite) never
+//!   stalls a tokio worker serving other services; requests reach it through a channel.
 //! - [`pitr`]: `UpdateContinuousBackups` / `DescribeContinuousBackups`.
 //! - [`export`]: `ExportTableToPointInTime` / `DescribeExport` / `ListExports` and AWS's
 //!   export layout in S3.
-//! - [`operations`]: the in-process answers to the operations dynoxide lacks.
+//! - [`operations`]: the in-process answers to the operations dynoxide lacks (on the blocking
+//!   pool).
 //! - [`seed`]: `BatchWriteItem`-shaped seed files, loaded once.
 //! - [`persist`]: atomic JSON side files in the state folder.
 //! - [`error`]: DynamoDB's error codes in the JSON 1.0 shape, and startup errors.
+//!
+//! # Threads
+//!
+//! Nothing here blocks a runtime worker: dynoxide's requests run on the `dynamodb-engine`
+//! thread (stopped and joined when the last clone of the service is dropped); startup, the TTL
+//! sweep, seeds, the local operations and exports run on tokio's blocking pool. Only
+//! [`DynamoService::database`] and [`DynamoService::load_seed`] hand blocking work to the
+//! caller.
 //!
 //! # Mounting on the service endpoint
 //!
@@ -55,6 +70,9 @@ pub mod seed;
 pub mod serve;
 pub mod tables;
 
+mod engine;
+mod startup;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -63,7 +81,7 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::response::Response;
 use axum::Router;
-use dynoxide::storage_backend::{Clock, SystemClock};
+use dynoxide::storage_backend::Clock;
 pub use dynoxide::Database;
 use localcloud_s3::Store;
 use serde::{Deserialize, Serialize};
@@ -74,7 +92,7 @@ pub use seed::SeedOutcome;
 pub use serve::is_dynamodb_request;
 pub use tables::TableSpec;
 
-use pitr::{PitrState, PitrTable};
+use pitr::PitrTable;
 
 /// How to build the service.
 #[derive(Clone)]
@@ -135,7 +153,7 @@ struct Inner {
     pitr: Mutex<PitrTable>,
     exports: Mutex<ExportBook>,
     seeds: Mutex<SeedBook>,
-    engine: serve::Engine,
+    engine: engine::Engine,
     sweeper: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -166,117 +184,51 @@ fn internal(e: impl std::fmt::Display) -> DynamoError {
     DynamoError::InternalServerError(e.to_string())
 }
 
+/// Runs blocking work (SQLite, fsync) on tokio's blocking pool so it never stalls a runtime
+/// worker; a panic there comes back as the error.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(work).await
+}
+
+fn setup_err(context: &str) -> impl FnOnce(String) -> SetupError + '_ {
+    move |message| SetupError::Engine {
+        context: context.to_string(),
+        message,
+    }
+}
+
 impl DynamoService {
     /// Opens the database, creates or verifies `tables`, applies their TTL and PITR settings,
-    /// and starts the TTL sweep. Exports are written into `s3`.
+    /// starts the engine thread and the TTL sweep. Exports are written into `s3`.
     pub async fn start(
         settings: Settings,
         tables: &[TableSpec],
         s3: Store,
     ) -> Result<Self, SetupError> {
-        let clock: Arc<dyn Clock> = settings.clock.clone().unwrap_or_else(SystemClock::arc);
-        let engine = |context: &str| {
-            let context = context.to_string();
-            move |e: dynoxide::DynoxideError| SetupError::Engine {
-                context,
-                message: e.to_string(),
-            }
-        };
-        let (db, side_dir, state_label) = match &settings.state_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-                let file = dir.join("dynamodb.sqlite");
-                let label = file.display().to_string();
-                let db = Database::new(&label).map_err(engine(&format!("open {label}")))?;
-                (db, Some(dir.join("dynamodb")), label)
-            }
-            None => {
-                let db = match &settings.clock {
-                    Some(c) => Database::memory_with_clock(c.clone()),
-                    None => Database::memory(),
-                }
-                .map_err(engine("open in-memory database"))?;
-                (db, None, "memory (--ephemeral)".to_string())
-            }
-        };
-        let load = |name: &str| -> Result<Option<PathBuf>, SetupError> {
-            Ok(side_dir.as_ref().map(|d| d.join(name)))
-        };
-        let pitr_path = load("pitr.json")?;
-        let mut pitr: PitrTable = match &pitr_path {
-            Some(p) => persist::load(p).map_err(io_err(p))?,
-            None => PitrTable::new(),
-        };
-        let mut exports: ExportBook = match load("exports.json")? {
-            Some(p) => persist::load(&p).map_err(io_err(&p))?,
-            None => ExportBook::default(),
-        };
-        // An export still IN_PROGRESS was cut short when the last run stopped: report it as
-        // failed rather than leaving a caller polling forever.
-        let interrupted = exports
-            .exports
-            .iter_mut()
-            .filter(|r| r.description["ExportStatus"] == "IN_PROGRESS")
-            .map(|r| {
-                export::complete(
-                    &mut r.description,
-                    &Err((
-                        "UNKNOWN".into(),
-                        "The export was interrupted: localcloud stopped before it finished".into(),
-                    )),
-                    clock.now_unix_secs_f64(),
-                )
-            })
-            .count();
-        if interrupted > 0 {
-            if let Some(p) = load("exports.json")? {
-                persist::save(&p, &exports).map_err(io_err(&p))?;
-            }
-        }
-        let seeds: SeedBook = match load("seeds.json")? {
-            Some(p) => persist::load(&p).map_err(io_err(&p))?,
-            None => SeedBook::default(),
-        };
-        let now = clock.now_unix_secs_f64();
-        for spec in tables {
-            tables::ensure_table(&db, spec, &state_label)?;
-            // The template's value applies when it is new or changed since the last start, as a
-            // deploy would; a flag changed through the API survives restarts otherwise.
-            let declared = (spec.pitr_enabled, spec.pitr_recovery_days);
-            let entry = pitr.entry(spec.table_name.clone()).or_insert(PitrState {
-                enabled: spec.pitr_enabled,
-                enabled_at: now,
-                recovery_days: spec.pitr_recovery_days,
-                template: None,
-            });
-            if entry.template != Some(declared) {
-                if spec.pitr_enabled && !entry.enabled {
-                    entry.enabled_at = now;
-                }
-                entry.enabled = spec.pitr_enabled;
-                entry.recovery_days = spec.pitr_recovery_days;
-                entry.template = Some(declared);
-            }
-        }
-        if let Some(p) = &pitr_path {
-            persist::save(p, &pitr).map_err(io_err(p))?;
-        }
-        let engine = serve::Engine::new(db.clone());
+        let sweep_every = settings.ttl_sweep_interval;
+        let tables = tables.to_vec();
+        let opened = blocking(move || startup::open(&settings, &tables))
+            .await
+            .map_err(|e| setup_err("startup")(e.to_string()))??;
+        let engine = engine::Engine::start(opened.db.clone())
+            .map_err(|e| setup_err("start the DynamoDB engine thread")(e.to_string()))?;
         let service = Self {
             inner: Arc::new(Inner {
-                db,
+                db: opened.db,
                 s3,
-                side_dir,
-                state_label,
-                clock,
-                pitr: Mutex::new(pitr),
-                exports: Mutex::new(exports),
-                seeds: Mutex::new(seeds),
+                side_dir: opened.side_dir,
+                state_label: opened.state_label,
+                clock: opened.clock,
+                pitr: Mutex::new(opened.pitr),
+                exports: Mutex::new(opened.exports),
+                seeds: Mutex::new(opened.seeds),
                 engine,
                 sweeper: Mutex::new(None),
             }),
         };
-        if let Some(every) = settings.ttl_sweep_interval {
+        if let Some(every) = sweep_every {
             let db = service.inner.db.clone();
             let handle = tokio::spawn(async move {
                 let mut tick = tokio::time::interval(every);
@@ -284,7 +236,9 @@ impl DynamoService {
                 loop {
                     tick.tick().await;
                     let db = db.clone();
-                    match tokio::task::spawn_blocking(move || db.sweep_ttl()).await {
+                    // The blocking pool, not the engine thread: the sweep steps aside for
+                    // requests between pages, which needs them on another thread.
+                    match blocking(move || db.sweep_ttl()).await {
                         Ok(Ok(n)) if n > 0 => tracing::debug!(deleted = n, "TTL sweep"),
                         Ok(Err(e)) => tracing::warn!(error = %e, "TTL sweep failed"),
                         _ => {}
@@ -298,7 +252,8 @@ impl DynamoService {
         Ok(service)
     }
 
-    /// The in-process database (for stream pollers, handlers' tests and seeding).
+    /// The in-process database (for stream pollers, handlers' tests and seeding). Its calls
+    /// block the calling thread: make them from `spawn_blocking` or a thread of your own.
     pub fn database(&self) -> &Database {
         &self.inner.db
     }
@@ -323,9 +278,13 @@ impl DynamoService {
         serve::handle(self.clone(), req).await
     }
 
-    /// Deletes expired items now; returns how many.
-    pub fn sweep_ttl(&self) -> Result<usize, DynamoError> {
-        self.inner.db.sweep_ttl().map_err(internal)
+    /// Deletes expired items now, on the blocking pool; returns how many.
+    pub async fn sweep_ttl(&self) -> Result<usize, DynamoError> {
+        let db = self.inner.db.clone();
+        blocking(move || db.sweep_ttl())
+            .await
+            .map_err(internal)?
+            .map_err(internal)
     }
 
     /// Stops the TTL sweep.
@@ -337,8 +296,21 @@ impl DynamoService {
         }
     }
 
+    /// [`Self::load_seed`] on the blocking pool, for async callers (the stack's startup).
+    pub async fn load_seed_async(
+        &self,
+        file: &Path,
+        table: &str,
+    ) -> Result<SeedOutcome, SetupError> {
+        let (svc, file, table) = (self.clone(), file.to_path_buf(), table.to_string());
+        blocking(move || svc.load_seed(&file, &table))
+            .await
+            .map_err(|e| setup_err("seed")(e.to_string()))?
+    }
+
     /// Loads a `BatchWriteItem`-shaped seed file into `table`, unless this state folder has
-    /// already loaded it (the first start only).
+    /// already loaded it (the first start only). Blocks the calling thread on SQLite and the
+    /// file system: async callers use [`Self::load_seed_async`].
     pub fn load_seed(&self, file: &Path, table: &str) -> Result<SeedOutcome, SetupError> {
         let key = seed::marker(file, table);
         if self

@@ -1,5 +1,7 @@
 //! The operations dynoxide lacks, answered in-process: `UpdateContinuousBackups`,
 //! `DescribeContinuousBackups`, `ExportTableToPointInTime`, `DescribeExport`, `ListExports`.
+//! They run on tokio's blocking pool, and an export's scan and S3 writes on a blocking thread
+//! of their own.
 
 use serde_json::{json, Value};
 
@@ -36,12 +38,21 @@ impl DynamoService {
         }
     }
 
-    /// The operations dynoxide lacks, answered in-process.
+    /// The operations dynoxide lacks, answered in-process on tokio's blocking pool: they read
+    /// the database (which may be busy with a long write on the engine thread) and fsync the
+    /// side files, neither of which may stall a runtime worker.
     pub async fn local_operation(
         &self,
         operation: &str,
         req: &Value,
     ) -> Result<Value, DynamoError> {
+        let (svc, operation, req) = (self.clone(), operation.to_string(), req.clone());
+        crate::blocking(move || svc.answer_local(&operation, &req))
+            .await
+            .map_err(internal)?
+    }
+
+    fn answer_local(&self, operation: &str, req: &Value) -> Result<Value, DynamoError> {
         match operation {
             "DescribeContinuousBackups" => {
                 let table = pitr::table_name_of(req)?;

@@ -1,15 +1,14 @@
 //! Serving: DynamoDB and DynamoDB Streams requests go to dynoxide's own axum router, called
-//! in-process as a `tower::Service` (no socket, no second HTTP parse), so every answer is the one
-//! dynoxide's server gives: validation, error shapes, headers, CRC32. dynoxide 3.2.0 keeps that
-//! router private; `vendor/dynoxide-rs` makes it public (see `vendor/README.md`). The operations
-//! dynoxide lacks ([`LOCAL_OPERATIONS`]) are answered by this crate.
+//! in-process as a `tower::Service` on the engine's thread ([`crate::engine`]; no socket, no
+//! second HTTP parse), so every answer is the one dynoxide's server gives: validation, error
+//! shapes, headers, CRC32. dynoxide 3.2.0 keeps that router private; `vendor/dynoxide-rs`
+//! makes it public (see `vendor/README.md`). The operations dynoxide lacks
+//! ([`LOCAL_OPERATIONS`]) are answered by this crate, on tokio's blocking pool.
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
-use dynoxide::Database;
-use tower::ServiceExt;
+use localcloud_wire::body::BodyError;
 
 use crate::error::DynamoError;
 use crate::DynamoService;
@@ -52,40 +51,21 @@ pub fn add_request_id(resp: &mut Response) {
     }
 }
 
-/// dynoxide's router over the service's database.
-pub(crate) struct Engine {
-    router: Router,
-    /// One request in dynoxide at a time. dynoxide keeps its database behind one blocking
-    /// mutex and runs each operation on the calling thread: without this queue, a second
-    /// request would park a runtime worker thread on that mutex instead of waiting as a task.
-    turn: tokio::sync::Mutex<()>,
-}
-
-impl Engine {
-    pub(crate) fn new(db: Database) -> Self {
-        Self {
-            router: dynoxide::server::build_router(db),
-            turn: tokio::sync::Mutex::new(()),
-        }
-    }
-
-    async fn answer(&self, parts: axum::http::request::Parts, body: Bytes) -> Response {
-        let req = Request::from_parts(parts, Body::from(body));
-        let _turn = self.turn.lock().await;
-        match self.router.clone().oneshot(req).await {
-            Ok(resp) => resp,
-            Err(never) => match never {},
-        }
-    }
-}
-
 /// Answers one DynamoDB request: by this crate for [`LOCAL_OPERATIONS`], by dynoxide otherwise.
 pub async fn handle(service: DynamoService, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+    let body = match localcloud_wire::body::read(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "Request entity too large").into_response()
+        // DynamoDB has no JSON error for an oversized request: the plain 413 its front end sends.
+        Err(BodyError::TooLarge { .. }) => {
+            let mut resp =
+                (StatusCode::PAYLOAD_TOO_LARGE, "Request entity too large").into_response();
+            add_request_id(&mut resp);
+            return resp;
+        }
+        // The client's connection failed mid-body: whatever it still reads is a client error.
+        Err(e @ BodyError::Read(_)) => {
+            return DynamoError::SerializationException(e.to_string()).into_response()
         }
     };
     let operation = parts
@@ -96,7 +76,14 @@ pub async fn handle(service: DynamoService, req: Request<Body>) -> Response {
         .filter(|op| LOCAL_OPERATIONS.contains(op))
         .map(str::to_string);
     let Some(operation) = operation else {
-        return service.inner.engine.answer(parts, body).await;
+        let req = Request::from_parts(parts, Body::from(body));
+        return match service.inner.engine.answer(req).await {
+            Some(resp) => resp,
+            None => DynamoError::InternalServerError(
+                "The DynamoDB engine stopped before answering".into(),
+            )
+            .into_response(),
+        };
     };
     let request: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v @ serde_json::Value::Object(_)) => v,

@@ -38,7 +38,7 @@ async fn sweep_deletes_items_past_their_ttl_by_the_injected_clock() {
             .await
             .expect("put");
     }
-    assert_eq!(service.sweep_ttl().expect("sweep"), 1);
+    assert_eq!(service.sweep_ttl().await.expect("sweep"), 1);
     let left = client
         .scan()
         .table_name("orders")
@@ -47,5 +47,5 @@ async fn sweep_deletes_items_past_their_ttl_by_the_injected_clock() {
         .expect("scan");
     assert_eq!(left.count, 1);
     clock.set(2_000_200_000);
-    assert_eq!(service.sweep_ttl().expect("sweep"), 1);
+    assert_eq!(service.sweep_ttl().await.expect("sweep"), 1);
 }

@@ -343,7 +343,8 @@ impl Stack {
                 })?;
             let file = root.join(&seed.file);
             let outcome = dynamo
-                .load_seed(&file, &table.table_name)
+                .load_seed_async(&file, &table.table_name)
+                .await
                 .map_err(|e| anyhow!("seed {}: {e}", file.display()))?;
             seeds.push(match outcome {
                 SeedOutcome::Loaded(n) => {
