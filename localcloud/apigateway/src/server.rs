@@ -162,7 +162,9 @@ async fn serve(State(gw): State<Arc<Gateway>>, req: Request<Body>) -> Response {
         headers,
         body: Vec::new(),
     };
-    match axum::body::to_bytes(body, MAX_PAYLOAD).await {
+    // A broken body gets the same answer as an oversized one, as it always has: API Gateway
+    // has no gateway response of its own for it.
+    match localcloud_wire::body::read(body, MAX_PAYLOAD).await {
         Ok(b) => mreq.body = b.to_vec(),
         Err(_) => return to_response(gw.reject(ResponseType::RequestTooLarge, &mreq)),
     }
