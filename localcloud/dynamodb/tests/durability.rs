@@ -15,6 +15,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 const CHILD_ENV: &str = "LOCALCLOUD_DDB_DURABILITY_CHILD_STATE";
 const ITEMS: usize = 20;
+/// How long the parent waits for the child at each step before failing.
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
 async fn child(state: std::path::PathBuf) {
     let r = common::start(Some(&state), &state.join("s3"), &[common::inventory()]).await;
@@ -30,8 +32,9 @@ async fn child(state: std::path::PathBuf) {
         writeln!(out, "ACK {i}").expect("stdout");
         out.flush().expect("flush");
     }
-    // Wait to be killed; never shut down cleanly.
-    tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+    // Wait to be killed; never shut down cleanly. The bound only ends an orphaned child whose
+    // parent died before killing it.
+    tokio::time::sleep(DEADLINE).await;
 }
 
 #[tokio::test]
@@ -55,19 +58,33 @@ async fn acknowledged_put_survives_kill_9() {
         .spawn()
         .expect("spawn child");
     let mut lines = BufReader::new(proc.stdout.take().expect("stdout")).lines();
-    let mut acked = 0;
-    while let Some(line) = lines.next_line().await.expect("read") {
-        // libtest prints "test <name> ... " without a newline first, so an ACK may share a line.
-        if line.contains("ACK ") {
-            acked += 1;
-            if acked == ITEMS {
-                break;
+    // The child's start and 20 puts take well under a second; the deadline only turns a hung
+    // child into a failure instead of a hung test run.
+    let read_acks = async {
+        let mut acked = 0;
+        while let Some(line) = lines.next_line().await.expect("read") {
+            // libtest prints "test <name> ... " without a newline first, so an ACK may share a
+            // line.
+            if line.contains("ACK ") {
+                acked += 1;
+                if acked == ITEMS {
+                    break;
+                }
             }
         }
-    }
+        acked
+    };
+    let acked = tokio::time::timeout(DEADLINE, read_acks)
+        .await
+        .unwrap_or_else(|_| {
+            panic!("the child did not acknowledge {ITEMS} puts within {DEADLINE:?}")
+        });
     assert_eq!(acked, ITEMS, "child acknowledged every put");
     proc.start_kill().expect("SIGKILL");
-    let status = proc.wait().await.expect("wait");
+    let status = tokio::time::timeout(DEADLINE, proc.wait())
+        .await
+        .unwrap_or_else(|_| panic!("the killed child did not exit within {DEADLINE:?}"))
+        .expect("wait");
     assert!(!status.success(), "the child was killed, not shut down");
     let wal = state.join("dynamodb.sqlite-wal");
     assert!(

@@ -6,11 +6,38 @@ use std::io::Read;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{AttributeValue, ExportStatus};
+use aws_sdk_dynamodb::types::{AttributeValue, ExportDescription, ExportStatus};
 use common::{inventory, profiles, start};
 
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_string())
+}
+
+/// How long an export may run before the test fails; generous, for a loaded machine.
+const EXPORT_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Polls `DescribeExport` until the export leaves `IN_PROGRESS`, failing after the deadline.
+async fn finished(client: &aws_sdk_dynamodb::Client, export_arn: &str) -> ExportDescription {
+    let deadline = tokio::time::Instant::now() + EXPORT_DEADLINE;
+    loop {
+        let d = client
+            .describe_export()
+            .export_arn(export_arn)
+            .send()
+            .await
+            .expect("describe export")
+            .export_description
+            .expect("desc");
+        if d.export_status != Some(ExportStatus::InProgress) {
+            return d;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "export {export_arn} still IN_PROGRESS after {EXPORT_DEADLINE:?}"
+        );
+        // A poll interval, not a synchronisation: the loop ends on the status.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 #[tokio::test]
@@ -63,23 +90,7 @@ async fn export_writes_the_aws_layout_into_s3() {
     assert!(export_arn.starts_with(&format!("{table_arn}/export/")));
     assert_eq!(desc.export_status, Some(ExportStatus::InProgress));
 
-    let mut done = None;
-    for _ in 0..200 {
-        let d = r
-            .client
-            .describe_export()
-            .export_arn(&export_arn)
-            .send()
-            .await
-            .expect("describe export");
-        let d = d.export_description.expect("desc");
-        if d.export_status != Some(ExportStatus::InProgress) {
-            done = Some(d);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let d = done.expect("export finishes");
+    let d = finished(&r.client, &export_arn).await;
     assert_eq!(d.export_status, Some(ExportStatus::Completed), "{d:?}");
     assert_eq!(d.item_count, Some(30));
     assert_eq!(d.s3_bucket.as_deref(), Some("table-exports"));
@@ -213,24 +224,7 @@ async fn export_to_a_missing_bucket_fails_like_aws() {
         .export_description
         .and_then(|d| d.export_arn)
         .expect("arn");
-    let mut status = None;
-    for _ in 0..200 {
-        let d = r
-            .client
-            .describe_export()
-            .export_arn(&export_arn)
-            .send()
-            .await
-            .expect("describe")
-            .export_description
-            .expect("d");
-        if d.export_status != Some(ExportStatus::InProgress) {
-            status = Some(d);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let d = status.expect("finished");
+    let d = finished(&r.client, &export_arn).await;
     assert_eq!(d.export_status, Some(ExportStatus::Failed));
     assert_eq!(d.failure_code.as_deref(), Some("S3NoSuchBucket"));
 }
