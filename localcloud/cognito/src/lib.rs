@@ -6,9 +6,6 @@
 //! - [`pool`]: [`PoolConfig::from_model`], the pool and client configuration from the typed
 //!   `UserPool`, `UserPoolClient` and `UserPoolDomain`; the password policy; closed enums for
 //!   auth flows, OAuth flows and username/verified attributes. Mapping tests in `pool/tests.rs`.
-//! - [`json_template`]: [`PoolTemplate`], a pool as CloudFormation properties JSON, read through
-//!   localcloud-template; kept only for the integration tests' fixture, ids derived from the
-//!   state's seed when not given.
 //! - [`store`]: users, codes, refresh tokens and the key in one atomically rewritten JSON file.
 //! - [`keys`]: the RS256 key pair (aws-lc-rs), generated once per state directory; JWKS.
 //! - [`password`]: password hashing.
@@ -25,7 +22,6 @@ pub mod api;
 pub mod authorizer;
 pub mod error;
 pub mod hosted_ui;
-pub mod json_template;
 pub mod keys;
 pub mod password;
 pub mod pool;
@@ -37,6 +33,5 @@ pub mod wellknown;
 pub use api::CognitoApi;
 pub use authorizer::{AuthError, AuthorizerConfig, Claims, Verifier};
 pub use error::CognitoError;
-pub use json_template::PoolTemplate;
 pub use pool::{AuthFlow, ClientConfig, ContactAttribute, OAuthFlow, PoolConfig};
 pub use service::{Clock, CodeDelivery, CodeSink, PoolOptions, UserPool};

@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 
 use crate::error::CognitoError;
-use crate::json_template::PoolTemplate;
 use crate::keys::SigningKey;
 use crate::pool::{ClientConfig, PoolConfig};
 use crate::store::{RefreshRecord, State, Store, User, UserStatus};
@@ -37,9 +36,6 @@ pub type CodeSink = Arc<dyn Fn(&CodeDelivery) + Send + Sync>;
 pub struct PoolOptions {
     /// State directory (`.localcloud/cognito`); `None` = ephemeral.
     pub state_dir: Option<PathBuf>,
-    /// Region of the pool ids [`UserPool::open`] derives ([`UserPool::from_config`] keeps the
-    /// template's).
-    pub region: String,
     /// Issuer base: `iss` is `<issuer_base>/<poolId>` (e.g. `http://127.0.0.1:4566`).
     pub issuer_base: String,
     /// The clock.
@@ -53,7 +49,6 @@ impl PoolOptions {
     pub fn new(issuer_base: impl Into<String>) -> Self {
         Self {
             state_dir: None,
-            region: "us-east-1".into(),
             issuer_base: issuer_base.into(),
             clock: Arc::new(system_now),
             code_sink: None,
@@ -99,15 +94,7 @@ impl UserPool {
         Self::serve(config, store, state, opts)
     }
 
-    /// Serves a pool given as CloudFormation properties (see [`PoolTemplate`]); ids the
-    /// template does not give derive from the state's seed.
-    pub fn open(template: &PoolTemplate, opts: PoolOptions) -> Result<Self, CognitoError> {
-        let (store, state) = Self::load(&template.logical_id, &opts)?;
-        let config = template.config(&opts.region, &state.seed)?;
-        Self::serve(config, store, state, opts)
-    }
-
-    /// Loads (or creates, with a new seed and keys, and saves) the state of the pool
+    /// Loads (or creates, with new keys, and saves) the state of the pool
     /// `logical_id`.
     fn load(logical_id: &str, opts: &PoolOptions) -> Result<(Store, State), CognitoError> {
         let store = Store::new(opts.state_dir.clone(), &format!("{logical_id}.json"));
@@ -116,7 +103,6 @@ impl UserPool {
             None => {
                 let key = SigningKey::generate()?;
                 let state = State {
-                    seed: uuid::Uuid::new_v4().simple().to_string(),
                     key_pem: key.pem,
                     ..State::default()
                 };

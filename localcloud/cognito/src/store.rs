@@ -87,9 +87,6 @@ pub struct RefreshRecord {
 /// The complete persisted state of one pool.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
-    /// Random seed from which the ids a [`crate::PoolTemplate`] does not give derive (a pool
-    /// from the template model keeps the ids its `Ref`s resolved to).
-    pub seed: String,
     /// PKCS#8 PEM of the ID token signing key.
     pub key_pem: String,
     /// PKCS#8 PEM of the access token signing key (Cognito signs the two with different keys).

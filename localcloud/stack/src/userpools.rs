@@ -50,7 +50,6 @@ pub fn open_pools(
         .map(|config| {
             let mut opts = PoolOptions::new(issuer_base);
             opts.state_dir = state_dir.clone();
-            opts.region = model.stack.region.clone();
             opts.code_sink = Some(Arc::new(|d: &CodeDelivery| {
                 println!(
                     "[Cognito] confirmation code for {} in {} (AWS would mail it to {}): {}",

@@ -8,41 +8,61 @@ use std::sync::{Arc, Mutex};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use localcloud_cognito::{CodeDelivery, CognitoApi, PoolOptions, PoolTemplate, UserPool};
+use localcloud_cognito::{CodeDelivery, CognitoApi, PoolConfig, PoolOptions, UserPool};
+use localcloud_template::resource::cognito as model;
 use serde_json::{json, Value};
 
-/// The resolved properties of template.yaml's UserPool / UserPoolClient / UserPoolDomain.
-pub fn template() -> PoolTemplate {
-    PoolTemplate {
+/// template.yaml's UserPool / UserPoolClient / UserPoolDomain, as the template model types them.
+pub fn template() -> PoolConfig {
+    let pool = model::UserPool {
         logical_id: "UserPool".into(),
-        properties: json!({
-            "UserPoolName": "orders-users",
-            "UsernameConfiguration": {"CaseSensitive": false},
-            "AutoVerifiedAttributes": ["email"],
-            "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}],
-            "Policies": {"PasswordPolicy": {
-                "MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
-                "RequireNumbers": true, "RequireSymbols": false, "TemporaryPasswordValidityDays": 7
-            }},
-        }),
-        clients: vec![(
-            "UserPoolClient".into(),
-            json!({
-                "ClientName": "orders-web",
-                "GenerateSecret": false,
-                "AllowedOAuthFlowsUserPoolClient": true,
-                "AllowedOAuthFlows": ["code"],
-                "AllowedOAuthScopes": ["openid", "email", "profile"],
-                "CallbackURLs": ["http://localhost:8080/callback"],
-                "LogoutURLs": ["http://localhost:8080/callback"],
-                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                "PreventUserExistenceErrors": "ENABLED",
-                "EnableTokenRevocation": true
-            }),
-        )],
-        domain: Some(json!({"Domain": "orders-123"})),
-        ids: Default::default(),
-    }
+        pool_id: "us-east-1_Te5tPo0lA".into(),
+        arn: "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Te5tPo0lA".into(),
+        provider_url: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Te5tPo0lA".into(),
+        name: Some("orders-users".into()),
+        username_attributes: Vec::new(),
+        alias_attributes: Vec::new(),
+        auto_verified_attributes: vec!["email".into()],
+        schema: vec![
+            json!({"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}),
+        ],
+        password_policy: Some(json!({
+            "MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
+            "RequireNumbers": true, "RequireSymbols": false, "TemporaryPasswordValidityDays": 7
+        })),
+        admin_create_user_only: false,
+        mfa: "OFF".into(),
+        username_case_sensitive: false,
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let client = model::UserPoolClient {
+        logical_id: "UserPoolClient".into(),
+        client_id: "te5tc1ient0000000000000000".into(),
+        user_pool_id: pool.pool_id.clone(),
+        name: Some("orders-web".into()),
+        generate_secret: false,
+        explicit_auth_flows: strings(&[
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ]),
+        allowed_oauth_flows: strings(&["code"]),
+        allowed_oauth_scopes: strings(&["openid", "email", "profile"]),
+        allowed_oauth_flows_user_pool_client: true,
+        callback_urls: strings(&["http://localhost:8080/callback"]),
+        logout_urls: strings(&["http://localhost:8080/callback"]),
+        supported_identity_providers: strings(&["COGNITO"]),
+        access_token_validity: None,
+        id_token_validity: None,
+        refresh_token_validity: None,
+        prevent_user_existence_errors: true,
+    };
+    let domain = model::UserPoolDomain {
+        logical_id: "UserPoolDomain".into(),
+        domain: "orders-123".into(),
+        user_pool_id: pool.pool_id.clone(),
+    };
+    PoolConfig::from_model(&pool, &[&client], Some(&domain))
 }
 
 /// A running pool with its server.
@@ -60,7 +80,7 @@ impl Harness {
         Self::start_with(template(), state_dir).await
     }
 
-    pub async fn start_with(t: PoolTemplate, state_dir: Option<PathBuf>) -> Self {
+    pub async fn start_with(config: PoolConfig, state_dir: Option<PathBuf>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let codes = Arc::new(Mutex::new(Vec::new()));
@@ -73,7 +93,7 @@ impl Harness {
         opts.code_sink = Some(Arc::new(move |d: &CodeDelivery| {
             sink_codes.lock().unwrap().push(d.clone())
         }));
-        let pool = Arc::new(UserPool::open(&t, opts).unwrap());
+        let pool = Arc::new(UserPool::from_config(config, opts).unwrap());
         let api = CognitoApi::new(vec![pool.clone()]);
         let app = api
             .router()
