@@ -114,20 +114,24 @@ async fn sdk_reads_the_evaluation_failed_event() {
         .await
         .expect("start");
     let arn = started.execution_arn();
-    let mut status = ExecutionStatus::Running;
-    for _ in 0..200 {
+    // Bounded in real time, generously: a loaded CI machine is slow, a hang must still fail.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
         let d = sfn
             .describe_execution()
             .execution_arn(arn)
             .send()
             .await
             .expect("describe");
-        status = d.status().clone();
-        if status != ExecutionStatus::Running {
-            break;
+        if *d.status() != ExecutionStatus::Running {
+            break d.status().clone();
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "execution {arn} still RUNNING after 60 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    };
     assert_eq!(status, ExecutionStatus::Failed);
     let history = sfn
         .get_execution_history()
