@@ -1,5 +1,6 @@
 //! `localcloud.toml`: the local settings (stack name, region, ports, state folder, parameter
-//! overrides, seed files, account concurrency), the local counterpart of `samconfig.toml`.
+//! overrides, seed files, account concurrency, Step Functions' Express retention), the local
+//! counterpart of `samconfig.toml`.
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -31,6 +32,29 @@ pub struct Config {
     pub parameters: BTreeMap<String, toml::Value>,
     /// Seed files loaded at first start.
     pub seed: Vec<Seed>,
+    /// `[stepfunctions]`.
+    pub stepfunctions: StepFunctions,
+}
+
+/// `[stepfunctions]`: how many ended Express executions stay inspectable. AWS keeps no Express
+/// history in the service (only in CloudWatch Logs); locally they stay in memory, never on
+/// disk, within both bounds, so a load test does not grow memory with every execution.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StepFunctions {
+    /// At most this many ended Express executions are kept (default 1,000).
+    pub express_retention_executions: usize,
+    /// An ended Express execution is dropped this many seconds after it ended (default 3,600).
+    pub express_retention_seconds: u64,
+}
+
+impl Default for StepFunctions {
+    fn default() -> Self {
+        Self {
+            express_retention_executions: 1000,
+            express_retention_seconds: 3600,
+        }
+    }
 }
 
 /// `[ports]`.
@@ -69,6 +93,7 @@ impl Default for Config {
             ports: Ports::default(),
             parameters: BTreeMap::new(),
             seed: Vec::new(),
+            stepfunctions: StepFunctions::default(),
         }
     }
 }
@@ -183,6 +208,28 @@ mod tests {
         assert_eq!((d.api_rate_limit, d.api_burst_limit), (10_000.0, 5_000.0));
         let e = Config::parse("api_rate_limit = 0\n").expect_err("zero rate");
         assert!(format!("{e:#}").contains("api_rate_limit"), "{e:#}");
+    }
+
+    #[test]
+    fn express_retention_is_read_from_the_stepfunctions_table() {
+        let c = Config::parse(
+            "[stepfunctions]\nexpress_retention_executions = 50\nexpress_retention_seconds = 60\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            (
+                c.stepfunctions.express_retention_executions,
+                c.stepfunctions.express_retention_seconds
+            ),
+            (50, 60)
+        );
+        let d = Config::default().stepfunctions;
+        assert_eq!(
+            (d.express_retention_executions, d.express_retention_seconds),
+            (1000, 3600)
+        );
+        let e = Config::parse("[stepfunctions]\nexpress_retention = 1\n").expect_err("unknown");
+        assert!(format!("{e:#}").contains("express_retention"), "{e:#}");
     }
 
     #[test]

@@ -385,6 +385,12 @@ impl Stack {
             localcloud_stepfunctions::api::Settings {
                 state_dir: persistent.clone(),
                 region: config.region.clone(),
+                express_retention: localcloud_stepfunctions::api::ExpressRetention {
+                    max_executions: config.stepfunctions.express_retention_executions,
+                    max_age: std::time::Duration::from_secs(
+                        config.stepfunctions.express_retention_seconds,
+                    ),
+                },
                 ..Default::default()
             },
             integrations,
@@ -394,7 +400,14 @@ impl Stack {
             .state_machines()
             .map(|m| TemplateMachine {
                 name: m.name.clone(),
-                machine_type: machine_type(&m.machine_type).to_owned(),
+                machine_type: match m.machine_type {
+                    StateMachineType::Express => {
+                        localcloud_stepfunctions::api::MachineType::Express
+                    }
+                    StateMachineType::Standard => {
+                        localcloud_stepfunctions::api::MachineType::Standard
+                    }
+                },
                 definition: m.definition.to_string(),
                 role_arn: format!("arn:aws:iam::000000000000:role/{}Role", m.logical_id),
             })

@@ -22,8 +22,10 @@
 //! - [`history`]: AWS-shaped history events.
 //! - [`graph`]: the workflow as DOT, Mermaid or SVG, coloured by an execution's outcomes.
 //! - [`visits`]: an execution's history folded into one visit per state (the CLI, the console).
-//! - [`api`]: the AWS JSON 1.0 service ([`api::StepFunctionsService`]): state machines,
-//!   executions (persisted), history, SendTask*, and the template's machines at `up`.
+//! - [`api`]: the AWS JSON 1.0 service ([`api::StepFunctionsService`]): state machines and
+//!   executions as typed records ([`api::MachineType`], [`api::Status`]), Standard ones
+//!   persisted durably, ended Express ones kept in memory within [`api::ExpressRetention`];
+//!   history, SendTask*, TestState, and the template's machines at `up`.
 //! - [`integration`]: the local cloud's [`TaskExecutor`]: Lambda, DynamoDB, nested executions
 //!   and `.waitForTaskToken`, each behind a narrow trait.
 //! - [`task`]: the [`TaskExecutor`] seam to Lambda, DynamoDB and other integrations.

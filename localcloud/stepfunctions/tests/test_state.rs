@@ -3,9 +3,33 @@
 //! "Using TestState API to test a state", Step Functions developer guide: statuses SUCCEEDED,
 //! FAILED, RETRIABLE, CAUGHT_ERROR; `nextState`; `inspectionData` at DEBUG).
 
+use futures::future::BoxFuture;
 use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
+use localcloud_stepfunctions::clock::{Clock, ManualClock};
 use localcloud_stepfunctions::integration::Integrations;
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A manual clock that records every sleep it is asked for (and completes it at once).
+#[derive(Default)]
+struct Sleeps {
+    clock: ManualClock,
+    asked: Mutex<Vec<Duration>>,
+}
+
+impl Clock for Sleeps {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+    fn elapsed(&self) -> Duration {
+        self.clock.elapsed()
+    }
+    fn sleep(&self, d: Duration) -> BoxFuture<'static, ()> {
+        self.asked.lock().expect("sleeps").push(d);
+        self.clock.sleep(d)
+    }
+}
 
 fn service() -> StepFunctionsService {
     StepFunctionsService::new(Settings::default(), Integrations::new()).expect("service")
@@ -127,14 +151,27 @@ async fn choice_pass_fail_and_wait_states() {
         pass.get("nextState").is_none(),
         "an End state has no next state"
     );
-    // A Wait state does not wait in TestState.
-    let started = std::time::Instant::now();
-    let wait = test_state(route("{}", "Small")).await;
+    // A Wait state does not wait in TestState: checked on the mechanism (the engine asks its
+    // clock for no delay), not on wall-clock time, which a loaded machine stretches.
+    let clock = Arc::new(Sleeps::default());
+    let settings = Settings {
+        clock: clock.clone(),
+        ..Settings::default()
+    };
+    let wait = StepFunctionsService::new(settings, Integrations::new())
+        .expect("service")
+        .call("TestState", route("{}", "Small"))
+        .await
+        .expect("TestState");
     assert_eq!(
         (wait["status"].as_str(), wait["nextState"].as_str()),
         (Some("SUCCEEDED"), Some("Big"))
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let asked = clock.asked.lock().expect("sleeps").clone();
+    assert!(
+        asked.iter().all(Duration::is_zero),
+        "the Wait state slept: {asked:?}"
+    );
     let fail = test_state(route("{}", "Nope")).await;
     assert_eq!(fail["status"], "FAILED");
     assert_eq!(
@@ -147,7 +184,7 @@ async fn choice_pass_fail_and_wait_states() {
 async fn bad_requests_get_aws_errors() {
     let s = service();
     let err = |r: Result<Value, _>| match r {
-        Err(e) => localcloud_stepfunctions::api::SfnError::code(&e).to_owned(),
+        Err(e) => localcloud_stepfunctions::api::ServiceError::code(&e).to_owned(),
         Ok(v) => panic!("expected an error, got {v}"),
     };
     assert_eq!(

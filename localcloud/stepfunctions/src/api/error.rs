@@ -1,10 +1,13 @@
 //! The Step Functions API's errors, one variant per AWS error code, rendered in the AWS JSON
 //! 1.0 shape the SDKs parse: status 400 and
 //! `{"__type": "com.amazonaws.swf.service.v2.model#<Code>", "message": "..."}` (the SDKs keep
-//! what follows `#`).
+//! what follows `#`). The envelope itself (headers, request id) is `localcloud-wire`'s, shared
+//! by every service; this file only names the codes and statuses.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use localcloud_wire::error::{JsonProtocol, ServiceError};
+use std::borrow::Cow;
 
 /// One error per AWS code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,9 +65,8 @@ pub enum SfnError {
     InternalFailure(String),
 }
 
-impl SfnError {
-    /// The AWS error code.
-    pub fn code(&self) -> &'static str {
+impl ServiceError for SfnError {
+    fn code(&self) -> &'static str {
         match self {
             Self::InvalidArn(_) => "InvalidArn",
             Self::InvalidDefinition(_) => "InvalidDefinition",
@@ -86,30 +88,57 @@ impl SfnError {
         }
     }
 
+    /// Step Functions qualifies every code with its model's namespace.
+    fn wire_type(&self) -> Cow<'static, str> {
+        Cow::Owned(format!(
+            "com.amazonaws.swf.service.v2.model#{}",
+            self.code()
+        ))
+    }
+
     /// 400 for client errors, 500 for ours.
-    pub fn status(&self) -> StatusCode {
+    fn status(&self) -> StatusCode {
         match self {
             Self::InternalFailure(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
     }
 
-    /// The wire body.
-    pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({
-            "__type": format!("com.amazonaws.swf.service.v2.model#{}", self.code()),
-            "message": self.to_string(),
-        })
+    fn protocol(&self) -> JsonProtocol {
+        JsonProtocol::V1_0
     }
 }
 
 impl IntoResponse for SfnError {
     fn into_response(self) -> Response {
-        let mut r = (self.status(), self.body().to_string()).into_response();
-        r.headers_mut().insert(
-            "content-type",
-            axum::http::HeaderValue::from_static("application/x-amz-json-1.0"),
+        localcloud_wire::error::respond(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn errors_answer_in_the_shared_json_1_0_envelope() {
+        let r = SfnError::InvalidArn("Invalid Arn: 'x'".into()).into_response();
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.0");
+        assert_eq!(r.headers()["x-amzn-errortype"], "InvalidArn");
+        assert!(r
+            .headers()
+            .contains_key(localcloud_wire::request_id::HEADER));
+        let body = axum::body::to_bytes(r.into_body(), 1024)
+            .await
+            .expect("body");
+        let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "__type": "com.amazonaws.swf.service.v2.model#InvalidArn",
+                "message": "Invalid Arn: 'x'"
+            })
         );
-        r
+        assert_eq!(SfnError::InternalFailure("disk".into()).status(), 500);
     }
 }

@@ -3,15 +3,17 @@
 //! AWS's at-least-once start allows), StartSyncExecution (Express only, with
 //! `billingDetails`), DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution and
 //! SendTaskSuccess/Failure/Heartbeat. Express executions get the five-minute limit as a
-//! machine-level timeout (`States.Timeout`, `TIMED_OUT`), and keep their history locally.
+//! machine-level timeout (`States.Timeout`, `TIMED_OUT`), and keep their history in memory
+//! only, within the service's `ExpressRetention` (Standard ones are persisted).
 
 use super::machines::{check_name, paginate, str_field};
-use super::{epoch, lock, store, ExecutionRecord, Inner, Live, MachineRecord, SfnError};
+use super::record::{ExecutionRecord, MachineRecord, MachineType, Status};
+use super::{epoch, lock, store, Done, Inner, Live, SfnError};
 use crate::execution::{execute_with, ExecutionOptions, StopRequest};
 use crate::history::History;
 use crate::integration::TokenError;
 use serde_json::{json, Value};
-
+use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
 
 const MAX_INPUT: usize = 256 * 1024;
@@ -40,26 +42,90 @@ fn api_event(mut e: Value, include_data: bool) -> Value {
     e
 }
 
+/// `statusFilter`: `None` lists every status; `Some(None)` is `PENDING_REDRIVE`, a valid value
+/// no local execution has (redrive is not emulated).
+fn status_filter(req: &Value) -> Result<Option<Option<Status>>, SfnError> {
+    let Some(f) = req.get("statusFilter").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    if f == "PENDING_REDRIVE" {
+        return Ok(Some(None));
+    }
+    Status::parse(f).map(|s| Some(Some(s))).ok_or_else(|| {
+        SfnError::ValidationException(format!(
+            "1 validation error detected: Value '{f}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]"
+        ))
+    })
+}
+
+/// DescribeExecution's answer for `r`.
+pub(crate) fn describe(r: &ExecutionRecord) -> Value {
+    let mut out = json!({
+        "executionArn": r.arn,
+        "stateMachineArn": r.state_machine_arn,
+        "name": r.name,
+        "status": r.status.as_str(),
+        "startDate": r.start_date,
+        "input": r.input,
+        "inputDetails": {"included": true},
+        "redriveCount": 0,
+        "redriveStatus": "NOT_REDRIVABLE",
+    });
+    if let Some(d) = r.stop_date {
+        out["stopDate"] = json!(d);
+    }
+    ended_fields(r, &mut out);
+    out
+}
+
+/// `output`, `error` and `cause`, when the execution has them.
+fn ended_fields(r: &ExecutionRecord, out: &mut Value) {
+    if let Some(o) = &r.output {
+        out["output"] = json!(o);
+        out["outputDetails"] = json!({"included": true});
+    }
+    if let Some(e) = &r.error {
+        out["error"] = json!(e);
+    }
+    if let Some(c) = &r.cause {
+        out["cause"] = json!(c);
+    }
+}
+
 impl Inner {
+    /// Writes a Standard execution's current record (Express ones are never written).
     fn persist(&self, arn: &str) {
         let Some(s) = &self.store else { return };
+        let _one_writer = lock(&self.persisting);
         let rec = lock(&self.executions).get(arn).cloned();
-        if let Some(rec) = rec {
-            if let Err(e) = store::save(&s.execution(arn), &rec) {
+        if let Some(rec) = rec.filter(|r| r.machine_type == MachineType::Standard) {
+            if let Err(e) = store::save(&s.execution(arn), &*rec) {
                 tracing::error!(execution = arn, error = %e, "could not persist the execution");
             }
         }
     }
 
-    /// Records and spawns an execution; returns its record and a receiver that turns true when
-    /// it ends.
+    /// Drops the ended Express executions the retention bounds no longer keep.
+    fn evict_express(&self) {
+        let now = self.settings.clock.elapsed();
+        let gone = lock(&self.express_ended).evict(now, &self.settings.express_retention);
+        if !gone.is_empty() {
+            let mut execs = lock(&self.executions);
+            for arn in gone {
+                execs.remove(&arn);
+            }
+        }
+    }
+
+    /// Records and spawns an execution; returns its record and a receiver that turns `Some`
+    /// with the final record when it ends.
     fn launch(
         &self,
         machine: &MachineRecord,
         name: String,
         input_text: String,
         input: Value,
-    ) -> Result<(ExecutionRecord, watch::Receiver<bool>), SfnError> {
+    ) -> Result<(Arc<ExecutionRecord>, Done), SfnError> {
         let me = self
             .me
             .upgrade()
@@ -70,7 +136,8 @@ impl Inner {
                 machine.arn
             ))
         })?;
-        let express = machine.machine_type == "EXPRESS";
+        let express = machine.machine_type == MachineType::Express;
+        self.evict_express();
         let arn = if express {
             format!(
                 "arn:aws:states:{}:{}:express:{}:{name}:{}",
@@ -87,12 +154,12 @@ impl Inner {
         };
         let clock = self.settings.clock.clone();
         let started = clock.now();
-        let rec = ExecutionRecord {
+        let rec = Arc::new(ExecutionRecord {
             arn: arn.clone(),
             state_machine_arn: machine.arn.clone(),
             name: name.clone(),
-            machine_type: machine.machine_type.clone(),
-            status: "RUNNING".into(),
+            machine_type: machine.machine_type,
+            status: Status::Running,
             start_date: epoch(started),
             stop_date: None,
             input: input_text,
@@ -101,10 +168,10 @@ impl Inner {
             cause: None,
             history: Vec::new(),
             duration_ms: None,
-        };
+        });
         let history = History::new(clock.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<StopRequest>();
-        let (done_tx, done_rx) = watch::channel(false);
+        let (done_tx, done_rx) = watch::channel(None);
         {
             // Checked again under the lock: two StartExecution calls racing for one name.
             let mut execs = lock(&self.executions);
@@ -123,7 +190,9 @@ impl Inner {
                 done: done_rx.clone(),
             },
         );
-        self.persist(&arn);
+        if !express {
+            self.persist(&arn);
+        }
         let mut machine_model = (*parsed).clone();
         if express {
             let limit = self.settings.express_limit_seconds;
@@ -160,21 +229,35 @@ impl Inner {
             )
             .await;
             let ended = clock.now();
-            {
+            // Built outside the lock: the history can be long, and every API call takes it.
+            let history: Vec<Value> = out.history.iter().map(event_json).collect();
+            let output = out.output.as_ref().map(Value::to_string);
+            let final_rec = {
                 let mut execs = lock(&me.executions);
-                if let Some(r) = execs.get_mut(&opts.execution_arn) {
-                    r.status = out.status.as_str().into();
-                    r.stop_date = Some(epoch(ended));
-                    r.output = out.output.as_ref().map(Value::to_string);
-                    r.error = out.error.clone();
-                    r.cause = out.cause.clone();
-                    r.history = out.history.iter().map(event_json).collect();
-                    r.duration_ms = Some((ended - started).num_milliseconds().max(0) as u64);
+                let rec = execs.get(&opts.execution_arn).map(|r| {
+                    Arc::new(ExecutionRecord {
+                        status: out.status.into(),
+                        stop_date: Some(epoch(ended)),
+                        output,
+                        error: out.error,
+                        cause: out.cause,
+                        history,
+                        duration_ms: Some((ended - started).num_milliseconds().max(0) as u64),
+                        ..ExecutionRecord::clone(r)
+                    })
+                });
+                if let Some(rec) = &rec {
+                    execs.insert(opts.execution_arn.clone(), rec.clone());
                 }
-            }
+                rec
+            };
             lock(&me.live).remove(&opts.execution_arn);
-            me.persist(&opts.execution_arn);
-            let _ = done_tx.send(true);
+            if express {
+                lock(&me.express_ended).push(opts.execution_arn.clone(), clock.elapsed());
+            } else {
+                me.persist(&opts.execution_arn);
+            }
+            let _ = done_tx.send(final_rec);
         });
         Ok((rec, done_rx))
     }
@@ -206,13 +289,13 @@ impl Inner {
             }
             None => uuid::Uuid::new_v4().to_string(),
         };
-        if machine.machine_type == "STANDARD" {
+        if machine.machine_type == MachineType::Standard {
             let arn = format!(
                 "arn:aws:states:{}:{}:execution:{}:{name}",
                 self.settings.region, self.settings.account_id, machine.name
             );
             if let Some(existing) = lock(&self.executions).get(&arn) {
-                if existing.status == "RUNNING" && existing.input == text {
+                if existing.status == Status::Running && existing.input == text {
                     return Ok(json!({"executionArn": arn, "startDate": existing.start_date}));
                 }
                 return Err(SfnError::ExecutionAlreadyExists(format!(
@@ -226,7 +309,7 @@ impl Inner {
 
     pub(crate) async fn start_sync_execution(&self, req: &Value) -> Result<Value, SfnError> {
         let machine = self.machine(str_field(req, "stateMachineArn")?)?;
-        if machine.machine_type != "EXPRESS" {
+        if machine.machine_type != MachineType::Express {
             return Err(SfnError::StateMachineTypeNotSupported(
                 "This operation is not supported by this type of state machine".into(),
             ));
@@ -239,12 +322,15 @@ impl Inner {
             }
             None => uuid::Uuid::new_v4().to_string(),
         };
-        let (rec, mut done) = self.launch(&machine, name, text, input)?;
-        let _ = done.wait_for(|d| *d).await;
-        let r = lock(&self.executions)
-            .get(&rec.arn)
-            .cloned()
-            .ok_or_else(|| SfnError::InternalFailure("execution record lost".into()))?;
+        let (_, mut done) = self.launch(&machine, name, text, input)?;
+        let r = done
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|r| r.clone())
+            .ok_or_else(|| {
+                SfnError::InternalFailure("the execution ended without a record".into())
+            })?;
         // Billing: 64 MB and the duration rounded up to 100 ms, as AWS bills Express.
         let billed = r.duration_ms.unwrap_or(0).div_ceil(100).max(1) * 100;
         let mut out = json!({
@@ -253,25 +339,16 @@ impl Inner {
             "name": r.name,
             "startDate": r.start_date,
             "stopDate": r.stop_date,
-            "status": r.status,
+            "status": r.status.as_str(),
             "input": r.input,
             "inputDetails": {"included": true},
             "billingDetails": {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed},
         });
-        if let Some(o) = &r.output {
-            out["output"] = json!(o);
-            out["outputDetails"] = json!({"included": true});
-        }
-        if let Some(e) = &r.error {
-            out["error"] = json!(e);
-        }
-        if let Some(c) = &r.cause {
-            out["cause"] = json!(c);
-        }
+        ended_fields(&r, &mut out);
         Ok(out)
     }
 
-    fn execution(&self, arn: &str) -> Result<ExecutionRecord, SfnError> {
+    fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, SfnError> {
         if !arn.starts_with("arn:aws:states:")
             || !(arn.contains(":execution:") || arn.contains(":express:"))
         {
@@ -283,41 +360,17 @@ impl Inner {
     }
 
     pub(crate) fn describe_execution(&self, req: &Value) -> Result<Value, SfnError> {
-        let r = self.execution(str_field(req, "executionArn")?)?;
-        let mut out = json!({
-            "executionArn": r.arn,
-            "stateMachineArn": r.state_machine_arn,
-            "name": r.name,
-            "status": r.status,
-            "startDate": r.start_date,
-            "input": r.input,
-            "inputDetails": {"included": true},
-            "redriveCount": 0,
-            "redriveStatus": "NOT_REDRIVABLE",
-        });
-        if let Some(d) = r.stop_date {
-            out["stopDate"] = json!(d);
-        }
-        if let Some(o) = &r.output {
-            out["output"] = json!(o);
-            out["outputDetails"] = json!({"included": true});
-        }
-        if let Some(e) = &r.error {
-            out["error"] = json!(e);
-        }
-        if let Some(c) = &r.cause {
-            out["cause"] = json!(c);
-        }
-        Ok(out)
+        let rec = self.execution(str_field(req, "executionArn")?)?;
+        Ok(describe(&rec))
     }
 
     pub(crate) fn list_executions(&self, req: &Value) -> Result<Value, SfnError> {
         let machine = self.machine(str_field(req, "stateMachineArn")?)?;
-        let filter = req.get("statusFilter").and_then(Value::as_str);
-        let mut recs: Vec<ExecutionRecord> = lock(&self.executions)
+        let filter = status_filter(req)?;
+        let mut recs: Vec<Arc<ExecutionRecord>> = lock(&self.executions)
             .values()
             .filter(|r| r.state_machine_arn == machine.arn)
-            .filter(|r| filter.is_none_or(|f| r.status == f))
+            .filter(|r| filter.is_none_or(|f| f == Some(r.status)))
             .cloned()
             .collect();
         recs.sort_by(|a, b| {
@@ -328,7 +381,7 @@ impl Inner {
         let items = recs
             .iter()
             .map(|r| {
-                let mut v = json!({"executionArn": r.arn, "stateMachineArn": r.state_machine_arn, "name": r.name, "status": r.status, "startDate": r.start_date});
+                let mut v = json!({"executionArn": r.arn, "stateMachineArn": r.state_machine_arn, "name": r.name, "status": r.status.as_str(), "startDate": r.start_date});
                 if let Some(d) = r.stop_date {
                     v["stopDate"] = json!(d);
                 }
@@ -349,7 +402,7 @@ impl Inner {
         let live = lock(&self.live).get(arn).map(|l| l.history.events());
         let mut events: Vec<Value> = match live {
             Some(evs) => evs.iter().map(event_json).collect(),
-            None => rec.history,
+            None => rec.history.clone(),
         };
         if req.get("reverseOrder").and_then(Value::as_bool) == Some(true) {
             events.reverse();

@@ -2,7 +2,8 @@
 //! carries its diagnostics), DescribeStateMachine, ListStateMachines, UpdateStateMachine,
 //! DeleteStateMachine and ValidateStateMachineDefinition.
 
-use super::{epoch, lock, store, Inner, MachineRecord, SfnError};
+use super::record::{MachineRecord, MachineType};
+use super::{epoch, lock, store, Inner, SfnError};
 use crate::validate::parse_definition;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -105,15 +106,14 @@ impl Inner {
         check_name(name)?;
         let definition = str_field(req, "definition")?;
         let role_arn = str_field(req, "roleArn")?;
-        let machine_type = req
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("STANDARD");
-        if machine_type != "STANDARD" && machine_type != "EXPRESS" {
-            return Err(SfnError::ValidationException(format!(
-                "1 validation error detected: Value '{machine_type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
-            )));
-        }
+        let machine_type = match req.get("type").and_then(Value::as_str) {
+            None => MachineType::Standard,
+            Some(t) => MachineType::parse(t).ok_or_else(|| {
+                SfnError::ValidationException(format!(
+                    "1 validation error detected: Value '{t}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
+                ))
+            })?,
+        };
         let parsed =
             parse_definition(definition).map_err(|e| SfnError::InvalidDefinition(e.to_string()))?;
         let arn = self.machine_arn(name);
@@ -138,7 +138,7 @@ impl Inner {
                 MachineRecord {
                     arn: arn.clone(),
                     name: name.to_string(),
-                    machine_type: machine_type.to_string(),
+                    machine_type,
                     definition: definition.to_string(),
                     role_arn: role_arn.to_string(),
                     creation_date: epoch(self.settings.clock.now()),
@@ -160,7 +160,7 @@ impl Inner {
             "status": "ACTIVE",
             "definition": m.definition,
             "roleArn": m.role_arn,
-            "type": m.machine_type,
+            "type": m.machine_type.as_str(),
             "creationDate": m.update_date.unwrap_or(m.creation_date),
             "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
             "tracingConfiguration": {"enabled": false},
@@ -170,7 +170,7 @@ impl Inner {
     pub(crate) fn list_state_machines(&self, req: &Value) -> Result<Value, SfnError> {
         let items: Vec<Value> = lock(&self.machines)
             .values()
-            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": m.machine_type, "creationDate": m.creation_date}))
+            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": m.machine_type.as_str(), "creationDate": m.creation_date}))
             .collect();
         let (page, next) = paginate(req, items)?;
         let mut out = json!({"stateMachines": page});

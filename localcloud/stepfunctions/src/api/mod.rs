@@ -1,9 +1,16 @@
 //! The Step Functions API (AWS JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Op>`) on the
 //! service endpoint: [`StepFunctionsService`] holds the state machines and executions, runs
-//! executions on the engine with the [`Integrations`] executor, and persists them.
+//! executions on the engine with the [`Integrations`] executor, and persists the Standard ones.
 //!
-//! - [`error`]: [`SfnError`], the API's error codes in the JSON 1.0 shape.
-//! - [`store`]: the JSON files under the state folder.
+//! - [`error`]: [`SfnError`], the API's error codes, answered in `localcloud-wire`'s JSON 1.0
+//!   envelope (it implements [`ServiceError`]).
+//! - `record` (private): the stored `MachineRecord` and `ExecutionRecord`, with the typed
+//!   [`MachineType`] and execution [`Status`].
+//! - [`store`]: the JSON files under the state folder (durable writes, one file per Standard
+//!   execution under an injective encoding of its ARN).
+//! - `restore` (private): loading them at start (running ones failed, old files repaired).
+//! - `retention` (private): [`ExpressRetention`], the bounds on ended Express executions kept
+//!   in memory (they are never written to disk).
 //! - `machines` (private): Create/Describe/List/Update/Delete/ValidateStateMachine(Definition).
 //! - `executions` (private): Start(Sync)Execution, Describe/List/Stop, GetExecutionHistory,
 //!   SendTask*.
@@ -26,27 +33,38 @@
 pub mod error;
 mod executions;
 mod machines;
+mod record;
+mod restore;
+mod retention;
 pub mod store;
 pub mod template;
 mod test_state;
 
 pub use error::SfnError;
+pub use localcloud_wire::error::ServiceError;
+pub use record::{MachineType, Status};
+pub use retention::ExpressRetention;
+
+use record::{ExecutionRecord, MachineRecord};
 
 use crate::clock::{Clock, TokioClock};
 use crate::integration::{ExecutionStarter, Integrations};
-use crate::state::StateMachine;
 use crate::task::TaskError;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
+use localcloud_wire::body::BodyError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::{oneshot, watch};
+
+/// The largest request body read (AWS's limit on a Step Functions request: inputs and
+/// definitions are far smaller, so anything bigger is refused before it is parsed).
+const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// The `X-Amz-Target` prefix of this service.
 pub const TARGET_PREFIX: &str = "AWSStepFunctions.";
@@ -72,6 +90,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// Express executions' duration limit (AWS: five minutes).
     pub express_limit_seconds: u64,
+    /// How many ended Express executions stay in memory, and for how long.
+    pub express_retention: ExpressRetention,
 }
 
 impl Default for Settings {
@@ -82,58 +102,36 @@ impl Default for Settings {
             account_id: "000000000000".into(),
             clock: Arc::new(TokioClock::new()),
             express_limit_seconds: 300,
+            express_retention: ExpressRetention::default(),
         }
     }
-}
-
-/// A state machine as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct MachineRecord {
-    pub arn: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub machine_type: String,
-    pub definition: String,
-    pub role_arn: String,
-    pub creation_date: f64,
-    pub update_date: Option<f64>,
-    #[serde(skip)]
-    pub parsed: Option<Arc<StateMachine>>,
-}
-
-/// An execution as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ExecutionRecord {
-    pub arn: String,
-    pub state_machine_arn: String,
-    pub name: String,
-    pub machine_type: String,
-    pub status: String,
-    pub start_date: f64,
-    pub stop_date: Option<f64>,
-    pub input: String,
-    pub output: Option<String>,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-    pub history: Vec<Value>,
-    /// Milliseconds between start and stop (billing of Express executions).
-    pub duration_ms: Option<u64>,
 }
 
 /// A live execution's handles.
 pub(crate) struct Live {
     pub history: crate::history::History,
     pub stop: Option<oneshot::Sender<crate::execution::StopRequest>>,
-    pub done: watch::Receiver<bool>,
+    /// The final record once it ended: a waiter reads it from here, so it never races the
+    /// Express retention's eviction of the record from [`Inner::executions`].
+    pub done: Done,
 }
+
+/// Turns `Some` with the final record when an execution ends.
+pub(crate) type Done = watch::Receiver<Option<Arc<ExecutionRecord>>>;
 
 pub(crate) struct Inner {
     pub settings: Settings,
     pub store: Option<store::Store>,
     pub integrations: Arc<Integrations>,
     pub machines: Mutex<BTreeMap<String, MachineRecord>>,
-    pub executions: Mutex<BTreeMap<String, ExecutionRecord>>,
+    /// Shared records: a describe or list clones a pointer, not a history.
+    pub executions: Mutex<BTreeMap<String, Arc<ExecutionRecord>>>,
     pub live: Mutex<BTreeMap<String, Live>>,
+    /// Ended Express executions, for the retention bounds.
+    pub express_ended: Mutex<retention::Ended>,
+    /// Held while an execution's record is read and written, so a start's write never lands
+    /// after (and over) the same execution's end.
+    pub persisting: Mutex<()>,
     pub me: Weak<Inner>,
 }
 
@@ -167,63 +165,18 @@ pub const RESTART_CAUSE: &str = "localcloud restarted while the execution was ru
 
 impl StepFunctionsService {
     /// Builds the service around `integrations` (with Lambda and DynamoDB wired by the
-    /// caller), loading persisted machines and executions. Executions found `RUNNING` are
-    /// marked `FAILED` with [`RESTART_CAUSE`] (their in-memory progress is gone).
+    /// caller), loading persisted machines and Standard executions. Executions found `RUNNING`
+    /// are marked `FAILED` with [`RESTART_CAUSE`] (their in-memory progress is gone).
     pub fn new(
         settings: Settings,
         integrations: Integrations,
     ) -> Result<StepFunctionsService, StartError> {
         let store = settings.state_dir.as_deref().map(store::Store::new);
         let integrations = Arc::new(integrations);
-        let mut machines = BTreeMap::new();
-        let mut executions = BTreeMap::new();
-        if let Some(s) = &store {
-            let err = |path: PathBuf| {
-                move |source| StartError {
-                    path: path.display().to_string(),
-                    source,
-                }
-            };
-            let list: Vec<MachineRecord> = store::load(&s.machines())
-                .map_err(err(s.machines()))?
-                .unwrap_or_default();
-            for mut m in list {
-                m.parsed = crate::validate::parse_definition(&m.definition)
-                    .ok()
-                    .map(Arc::new);
-                machines.insert(m.arn.clone(), m);
-            }
-            let dir = s.executions();
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                        continue;
-                    }
-                    let Some(mut rec) =
-                        store::load::<ExecutionRecord>(&path).map_err(err(path.clone()))?
-                    else {
-                        continue;
-                    };
-                    if rec.status == "RUNNING" {
-                        let now = epoch(settings.clock.now());
-                        rec.status = "FAILED".into();
-                        rec.stop_date = Some(now);
-                        rec.error = Some("States.Runtime".into());
-                        rec.cause = Some(RESTART_CAUSE.into());
-                        let prev = rec.history.len() as u64;
-                        rec.history.push(serde_json::json!({
-                            "id": prev + 1, "previousEventId": prev,
-                            "timestamp": crate::clock::iso(settings.clock.now()),
-                            "type": "ExecutionFailed",
-                            "executionFailedEventDetails": {"error": "States.Runtime", "cause": RESTART_CAUSE},
-                        }));
-                        store::save(&path, &rec).map_err(err(path.clone()))?;
-                    }
-                    executions.insert(rec.arn.clone(), rec);
-                }
-            }
-        }
+        let (machines, executions) = match &store {
+            Some(s) => restore::restore(s, settings.clock.as_ref())?,
+            None => Default::default(),
+        };
         let inner = Arc::new_cyclic(|me| Inner {
             settings,
             store,
@@ -231,6 +184,8 @@ impl StepFunctionsService {
             machines: Mutex::new(machines),
             executions: Mutex::new(executions),
             live: Mutex::new(BTreeMap::new()),
+            express_ended: Mutex::new(retention::Ended::default()),
+            persisting: Mutex::new(()),
             me: me.clone(),
         });
         let starter: Weak<dyn ExecutionStarter> =
@@ -285,12 +240,13 @@ impl StepFunctionsService {
             .and_then(|t| t.strip_prefix(TARGET_PREFIX))
             .unwrap_or_default()
             .to_string();
-        let body = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
+        let body = match localcloud_wire::body::read(body, MAX_BODY).await {
             Ok(b) => b,
-            Err(_) => {
+            Err(BodyError::TooLarge { .. }) => {
                 return SfnError::ValidationException("Request entity too large".into())
                     .into_response()
             }
+            Err(BodyError::Read(e)) => return SfnError::SerializationException(e).into_response(),
         };
         let req: Value = if body.is_empty() {
             Value::Object(Default::default())
@@ -307,9 +263,7 @@ impl StepFunctionsService {
                     "content-type",
                     HeaderValue::from_static("application/x-amz-json-1.0"),
                 );
-                if let Ok(id) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
-                    r.headers_mut().insert("x-amzn-requestid", id);
-                }
+                localcloud_wire::request_id::ensure(&mut r);
                 r
             }
             Err(e) => e.into_response(),
@@ -349,7 +303,7 @@ impl ExecutionStarter for Inner {
                 .start_execution(&Value::Object(req))
                 .await
                 .map_err(|e| TaskError {
-                    error: format!("StepFunctions.{}Exception", e.code()),
+                    error: starter_error(&e),
                     cause: e.to_string(),
                 })?;
             Ok(serde_json::json!({
@@ -362,14 +316,35 @@ impl ExecutionStarter for Inner {
     fn wait<'a>(&'a self, execution_arn: &'a str) -> BoxFuture<'a, Result<Value, TaskError>> {
         Box::pin(async move {
             let done = lock(&self.live).get(execution_arn).map(|l| l.done.clone());
-            if let Some(mut done) = done {
-                let _ = done.wait_for(|d| *d).await;
+            let ended = match done {
+                Some(mut done) => done
+                    .wait_for(Option::is_some)
+                    .await
+                    .ok()
+                    .and_then(|r| r.clone()),
+                None => None,
+            };
+            match ended {
+                Some(rec) => Ok(executions::describe(&rec)),
+                None => self
+                    .describe_execution(&serde_json::json!({"executionArn": execution_arn}))
+                    .map_err(|e| TaskError {
+                        error: crate::error::names::TASK_FAILED.into(),
+                        cause: e.to_string(),
+                    }),
             }
-            self.describe_execution(&serde_json::json!({"executionArn": execution_arn}))
-                .map_err(|e| TaskError {
-                    error: crate::error::names::TASK_FAILED.into(),
-                    cause: e.to_string(),
-                })
         })
+    }
+}
+
+/// The error name a `states:startExecution` task fails with: AWS's SDK exception name
+/// (`StepFunctions.ExecutionAlreadyExistsException`), without doubling a code that already
+/// ends in `Exception`.
+fn starter_error(e: &SfnError) -> String {
+    let code = e.code();
+    if code.ends_with("Exception") {
+        format!("StepFunctions.{code}")
+    } else {
+        format!("StepFunctions.{code}Exception")
     }
 }

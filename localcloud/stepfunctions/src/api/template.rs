@@ -2,7 +2,7 @@
 //! `AWS::Serverless::StateMachine` with localcloud-template (DefinitionSubstitutions applied)
 //! and passes them here as [`TemplateMachine`]s.
 
-use super::{SfnError, StepFunctionsService};
+use super::{MachineType, SfnError, StepFunctionsService};
 use serde_json::json;
 
 /// One resolved state machine of the template.
@@ -10,8 +10,8 @@ use serde_json::json;
 pub struct TemplateMachine {
     /// The state machine's name (its ARN ends with it).
     pub name: String,
-    /// `STANDARD` or `EXPRESS`.
-    pub machine_type: String,
+    /// The template's `Type`.
+    pub machine_type: MachineType,
     /// The definition JSON text, substitutions applied.
     pub definition: String,
     /// The role ARN (not enforced locally).
@@ -40,13 +40,13 @@ impl StepFunctionsService {
                     .map_err(named)?;
                 let mut machines = super::lock(&self.inner.machines);
                 if let Some(rec) = machines.get_mut(&arn) {
-                    rec.machine_type = m.machine_type.clone();
+                    rec.machine_type = m.machine_type;
                 }
                 drop(machines);
                 self.inner.save_machines()?;
             } else {
                 self.inner
-                    .create_state_machine(&json!({"name": m.name, "definition": m.definition, "roleArn": m.role_arn, "type": m.machine_type}))
+                    .create_state_machine(&json!({"name": m.name, "definition": m.definition, "roleArn": m.role_arn, "type": m.machine_type.as_str()}))
                     .map_err(named)?;
             }
             arns.push(arn);

@@ -41,6 +41,26 @@ impl TaskExecutor for Mocked {
     }
 }
 
+/// TestState's `status`, a vocabulary of its own (AWS's `TestExecutionStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TestStatus {
+    Succeeded,
+    Failed,
+    Retriable,
+    CaughtError,
+}
+
+impl TestStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            TestStatus::Succeeded => "SUCCEEDED",
+            TestStatus::Failed => "FAILED",
+            TestStatus::Retriable => "RETRIABLE",
+            TestStatus::CaughtError => "CAUGHT_ERROR",
+        }
+    }
+}
+
 const SENTINEL: &str = "__localcloud_next_";
 
 fn parse_json(text: &str, what: &str) -> Result<Value, SfnError> {
@@ -226,21 +246,21 @@ impl Inner {
         });
         let mut out = serde_json::Map::new();
         let status = match (&failure, &chosen, outcome.status) {
-            (Some((error, _)), _, _) if retriable(&state, error) => "RETRIABLE",
-            (Some(_), Some((_, _, true)), ExecutionStatus::Succeeded) => "CAUGHT_ERROR",
-            (_, _, ExecutionStatus::Succeeded) => "SUCCEEDED",
-            _ => "FAILED",
+            (Some((error, _)), _, _) if retriable(&state, error) => TestStatus::Retriable,
+            (Some(_), Some((_, _, true)), ExecutionStatus::Succeeded) => TestStatus::CaughtError,
+            (_, _, ExecutionStatus::Succeeded) => TestStatus::Succeeded,
+            _ => TestStatus::Failed,
         };
-        out.insert("status".into(), json!(status));
-        if let Some((_, target, _)) = chosen.filter(|_| status != "RETRIABLE") {
+        out.insert("status".into(), json!(status.as_str()));
+        if let Some((_, target, _)) = chosen.filter(|_| status != TestStatus::Retriable) {
             out.insert("nextState".into(), json!(target));
         }
-        if matches!(status, "SUCCEEDED" | "CAUGHT_ERROR") {
+        if matches!(status, TestStatus::Succeeded | TestStatus::CaughtError) {
             if let Some(o) = &outcome.output {
                 out.insert("output".into(), json!(o.to_string()));
             }
         }
-        if status != "SUCCEEDED" {
+        if status != TestStatus::Succeeded {
             let (error, cause) = failure.clone().unwrap_or_else(|| {
                 (
                     outcome.error.clone().unwrap_or_default(),
@@ -263,7 +283,7 @@ impl Inner {
                     json!(r.as_str().map_or_else(|| r.to_string(), str::to_owned)),
                 );
             }
-            if let (true, Some(o)) = (status == "SUCCEEDED", &outcome.output) {
+            if let (true, Some(o)) = (status == TestStatus::Succeeded, &outcome.output) {
                 data.insert("afterResultPath".into(), json!(o.to_string()));
             }
             out.insert("inspectionData".into(), Value::Object(data));

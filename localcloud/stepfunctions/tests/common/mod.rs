@@ -7,7 +7,7 @@
 use localcloud_dynamodb::{DynamoService, TableSpec};
 use localcloud_lambda::{FileSink, FunctionConfig, LambdaService, ServiceSettings};
 use localcloud_stepfunctions::api::template::TemplateMachine;
-use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
+use localcloud_stepfunctions::api::{MachineType, Settings, StepFunctionsService};
 use localcloud_stepfunctions::integration::{DynamoCaller, HttpDynamo, Integrations};
 use localcloud_template::resource::table::{Billing, KeyElement, KeyType, Projection, Table};
 use localcloud_template::{LoadOptions, Model, StackContext};
@@ -198,10 +198,10 @@ impl Stack {
                 name: m.name.clone(),
                 machine_type: match m.machine_type {
                     localcloud_template::resource::state_machine::StateMachineType::Express => {
-                        "EXPRESS".into()
+                        MachineType::Express
                     }
                     localcloud_template::resource::state_machine::StateMachineType::Standard => {
-                        "STANDARD".into()
+                        MachineType::Standard
                     }
                 },
                 definition: m.definition.to_string(),
