@@ -5,8 +5,7 @@
 //! # Layout
 //!
 //! - [`tables`]: the template's tables -> `CreateTable` ([`TableSpec::from_table`] from the
-//!   typed `localcloud_template` model, [`TableSpec::from_cfn`] from `Properties` JSON);
-//!   create-or-verify at start.
+//!   typed `localcloud_template` model); create-or-verify at start.
 //! - `startup`: opening the database and side files and creating the tables, run by
 //!   [`DynamoService::start`] on tokio's blocking pool.
 //! - [`serve`]: the request handler the service endpoint calls: dynoxide's own router, or

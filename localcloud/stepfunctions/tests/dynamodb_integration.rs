@@ -7,22 +7,33 @@ use localcloud_stepfunctions::integration::{HttpDynamo, Integrations};
 use localcloud_stepfunctions::{
     execute, parse_definition, ExecutionOptions, ExecutionStatus, TokioClock,
 };
+use localcloud_template::{LoadOptions, Model, StackContext};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 async fn start() -> (DynamoService, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = TableSpec::from_cfn(
-        "T",
-        &json!({
-            "TableName": "things",
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
-        }),
-        "things",
-    )
-    .expect("spec");
+    // One table with a composite key, declared as a template declares it.
+    let template = r#"
+Resources:
+  T:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: things
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - {AttributeName: pk, AttributeType: S}
+        - {AttributeName: sk, AttributeType: S}
+      KeySchema:
+        - {AttributeName: pk, KeyType: HASH}
+        - {AttributeName: sk, KeyType: RANGE}
+"#;
+    let options = LoadOptions {
+        stack: StackContext::new("test", "us-east-1"),
+        parameter_overrides: Vec::new(),
+    };
+    let model = Model::from_str(template, dir.path(), &options).expect("template");
+    let spec = TableSpec::from_table(model.tables().next().expect("the table"));
     let s3 = localcloud_s3::Store::open(dir.path().join("s3")).expect("s3");
     let service = DynamoService::start(
         localcloud_dynamodb::Settings {

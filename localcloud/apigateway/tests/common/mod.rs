@@ -133,27 +133,6 @@ pub struct App {
     _dir: tempfile::TempDir,
 }
 
-fn table_spec(t: &localcloud_template::resource::table::Table) -> TableSpec {
-    let keys: Vec<Value> = t
-        .key_schema
-        .iter()
-        .map(|k| json!({"AttributeName": k.attribute_name, "KeyType": format!("{:?}", k.key_type).to_uppercase()}))
-        .collect();
-    // Only the key attributes: the GSIs are not needed by the API, so their attributes go too.
-    let attrs: Vec<Value> = t
-        .attribute_definitions
-        .iter()
-        .filter(|a| t.key_schema.iter().any(|k| k.attribute_name == a.name))
-        .map(|a| json!({"AttributeName": a.name, "AttributeType": a.attribute_type}))
-        .collect();
-    TableSpec::from_cfn(
-        &t.logical_id,
-        &json!({"TableName": t.table_name, "BillingMode": "PAY_PER_REQUEST", "KeySchema": keys, "AttributeDefinitions": attrs}),
-        &t.table_name,
-    )
-    .expect("table spec")
-}
-
 /// The application's API as the template declares it, with `throttle` overriding the
 /// template's settings when given.
 pub async fn start(throttle: Option<ThrottleSettings>) -> App {
@@ -163,7 +142,7 @@ pub async fn start(throttle: Option<ThrottleSettings>) -> App {
         .next()
         .expect("the template has an API")
         .clone();
-    let specs: Vec<TableSpec> = model.tables().map(table_spec).collect();
+    let specs: Vec<TableSpec> = model.tables().map(TableSpec::from_table).collect();
     let dir = tempfile::tempdir().expect("tempdir");
     let s3 = localcloud_s3::Store::open(dir.path()).expect("s3 store");
     let settings = Settings {

@@ -2,11 +2,9 @@
 //! missing tables, keeps existing ones (their data survives a restart) and refuses a stored
 //! table whose keys no longer match the template.
 //!
-//! A [`TableSpec`] comes from the typed template model ([`TableSpec::from_table`], `typed.rs`,
-//! what the stack uses) or from CloudFormation `Properties` JSON ([`TableSpec::from_cfn`],
-//! `cfn.rs`, for callers that only have JSON).
+//! A [`TableSpec`] comes from the typed template model ([`TableSpec::from_table`], `typed.rs`):
+//! the template crate has already resolved every intrinsic and refused unknown properties.
 
-mod cfn;
 mod typed;
 
 use dynoxide::Database;
@@ -29,9 +27,6 @@ pub struct TableSpec {
     pub pitr_enabled: bool,
     /// `PointInTimeRecoverySpecification.RecoveryPeriodInDays` (AWS default 35).
     pub pitr_recovery_days: u32,
-    /// Properties accepted but without a local effect, for the "not emulated" startup list.
-    /// Only [`TableSpec::from_cfn`] fills it: the typed model has already dropped them.
-    pub not_emulated: Vec<String>,
 }
 
 fn engine(context: String) -> impl FnOnce(dynoxide::DynoxideError) -> SetupError {

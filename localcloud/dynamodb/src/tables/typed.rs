@@ -88,7 +88,6 @@ impl TableSpec {
             ttl_attribute: table.ttl_attribute.clone(),
             pitr_enabled: table.point_in_time_recovery,
             pitr_recovery_days: DEFAULT_RECOVERY_DAYS,
-            not_emulated: Vec::new(),
         }
     }
 }
@@ -197,7 +196,6 @@ pub(super) mod tests {
         assert_eq!(spec.ttl_attribute, None);
         assert!(!spec.pitr_enabled);
         assert_eq!(spec.pitr_recovery_days, 35);
-        assert!(spec.not_emulated.is_empty());
     }
 
     #[test]

@@ -9,7 +9,6 @@ use localcloud_lambda::{FileSink, FunctionConfig, LambdaService, ServiceSettings
 use localcloud_stepfunctions::api::template::TemplateMachine;
 use localcloud_stepfunctions::api::{MachineType, Settings, StepFunctionsService};
 use localcloud_stepfunctions::integration::{DynamoCaller, HttpDynamo, Integrations};
-use localcloud_template::resource::table::{Billing, KeyElement, KeyType, Projection, Table};
 use localcloud_template::{LoadOptions, Model, StackContext};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -56,49 +55,6 @@ pub fn binaries() -> PathBuf {
     .clone()
 }
 
-fn keys(k: &[KeyElement]) -> Value {
-    k.iter()
-        .map(|e| {
-            json!({"AttributeName": e.attribute_name, "KeyType": match e.key_type { KeyType::Hash => "HASH", KeyType::Range => "RANGE" }})
-        })
-        .collect()
-}
-
-/// The CloudFormation properties of a template table, for `TableSpec::from_cfn`.
-pub fn table_properties(t: &Table) -> Value {
-    let mut p = json!({
-        "TableName": t.table_name,
-        "AttributeDefinitions": t.attribute_definitions.iter().map(|a| json!({"AttributeName": a.name, "AttributeType": a.attribute_type})).collect::<Vec<_>>(),
-        "KeySchema": keys(&t.key_schema),
-    });
-    match t.billing {
-        Billing::PayPerRequest => p["BillingMode"] = json!("PAY_PER_REQUEST"),
-        Billing::Provisioned { read, write } => {
-            p["BillingMode"] = json!("PROVISIONED");
-            p["ProvisionedThroughput"] =
-                json!({"ReadCapacityUnits": read, "WriteCapacityUnits": write});
-        }
-    }
-    if !t.global_secondary_indexes.is_empty() {
-        p["GlobalSecondaryIndexes"] = t
-            .global_secondary_indexes
-            .iter()
-            .map(|i| {
-                let projection = match &i.projection {
-                    Projection::All => json!({"ProjectionType": "ALL"}),
-                    Projection::KeysOnly => json!({"ProjectionType": "KEYS_ONLY"}),
-                    Projection::Include(a) => json!({"ProjectionType": "INCLUDE", "NonKeyAttributes": a}),
-                };
-                json!({"IndexName": i.name, "KeySchema": keys(&i.key_schema), "Projection": projection})
-            })
-            .collect();
-    }
-    if let Some(a) = &t.ttl_attribute {
-        p["TimeToLiveSpecification"] = json!({"AttributeName": a, "Enabled": true});
-    }
-    p
-}
-
 pub struct Stack {
     pub model: Model,
     pub dynamo: DynamoService,
@@ -130,13 +86,7 @@ impl Stack {
             parameter_overrides: Vec::new(),
         };
         let model = Model::load(&repo().join("template.yaml"), &options).expect("template");
-        let specs: Vec<TableSpec> = model
-            .tables()
-            .map(|t| {
-                TableSpec::from_cfn(&t.logical_id, &table_properties(t), &t.table_name)
-                    .expect("table spec")
-            })
-            .collect();
+        let specs: Vec<TableSpec> = model.tables().map(TableSpec::from_table).collect();
         let s3 = localcloud_s3::Store::open(dir.path().join("s3")).expect("s3");
         let dynamo = DynamoService::start(
             localcloud_dynamodb::Settings {
