@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README "Test it"; .ci/run calls exactly this).
 # On a fresh machine it installs what it needs into the repository first:
-#   .venv/ (aws-sam-cli, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator,
+#   .venv/ (aws-sam-cli, the AWS CLI, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator,
 #   playwright-core), .m2/repository (Maven's cache), the aarch64 Rust target when rustup can
 #   add it, and Debian's chromium package (apt-get, as root or with sudo) when it is missing.
 # Then it runs every check. Each step prints its wall time; the summary is at the end.
@@ -52,7 +52,7 @@ pick_jdk() {
   return 1
 }
 
-step "install .venv (sam, cfn-lint, cargo-lambda, zig)" install_venv
+step "install .venv (sam, aws, cfn-lint, cargo-lambda, zig)" install_venv
 step "install node_modules (asl-validator, playwright)" install_node
 step "rust target for arm64" pick_arch
 step "pick a JDK >= 21" pick_jdk
