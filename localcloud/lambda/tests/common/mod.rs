@@ -19,22 +19,18 @@ pub fn test_function() -> PathBuf {
     BINARY
         .get_or_init(|| {
             let exe = std::env::current_exe().expect("test executable path");
-            // <target>/debug/deps/<test binary>
+            // <target>/debug/deps/<test binary>: the same target folder and profile, so the
+            // binary `cargo test --workspace` already built is reused (a folder of its own
+            // compiled every dependency of the function a second time).
             let target = exe
                 .ancestors()
                 .nth(3)
                 .expect("target directory")
-                .join("test-functions");
+                .to_path_buf();
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             let status = std::process::Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "localcloud-test-functions",
-                    "--target-dir",
-                ])
-                .arg(&target)
+                .args(["build", "--quiet", "-p", "localcloud-test-functions"])
+                .env("CARGO_TARGET_DIR", &target)
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .status()
                 .expect("run cargo build for the test function");

@@ -26,8 +26,10 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Builds the four workflow functions once, into their own target directory under ours (so
-/// the build never waits on the lock of the `cargo test` running us).
+/// Builds the four workflow functions once, in the target folder and profile this test runs
+/// from: `cargo test --workspace` has built them already, so this only checks they are fresh
+/// (cargo does not hold the folder's lock while tests run; a folder of their own compiled the
+/// AWS SDK and every other dependency a second time).
 pub fn binaries() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -36,7 +38,7 @@ pub fn binaries() -> PathBuf {
             .ancestors()
             .nth(3)
             .expect("target directory")
-            .join("place-order-functions");
+            .to_path_buf();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut cmd = std::process::Command::new(cargo);
         cmd.args(["build", "--quiet"]);
@@ -44,8 +46,7 @@ pub fn binaries() -> PathBuf {
             cmd.args(["-p", f]);
         }
         let status = cmd
-            .arg("--target-dir")
-            .arg(&target)
+            .env("CARGO_TARGET_DIR", &target)
             .current_dir(repo())
             .status()
             .expect("run cargo build for the functions");
