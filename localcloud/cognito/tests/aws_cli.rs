@@ -12,30 +12,9 @@ use serde_json::Value;
 
 const PW: &str = "Correct-Horse9battery";
 
-/// The AWS CLI to drive: `$AWS_CLI`, else `<repo>/.venv/bin/aws`, else `aws` on PATH.
-fn aws_bin() -> std::path::PathBuf {
-    if let Some(explicit) = std::env::var_os("AWS_CLI") {
-        return explicit.into();
-    }
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2);
-    let venv = repo.expect("repository root").join(".venv/bin/aws");
-    if venv.is_file() {
-        return venv;
-    }
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("aws"))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "this test drives the AWS CLI, found neither at {} nor on PATH: install it with \
-                 `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt` at \
-                 the repository root (scripts/test.sh does), or set AWS_CLI to an `aws` binary",
-                venv.display()
-            )
-        })
-}
+#[path = "../../test-support/aws_cli.rs"]
+mod aws_cli_path;
+use aws_cli_path::aws_cli as aws_bin;
 
 async fn aws(bin: &std::path::Path, endpoint: &str, args: &[&str]) -> (bool, String, String) {
     let mut cmd = std::process::Command::new(bin);

@@ -444,32 +444,9 @@ async fn folder_conflicts_are_refused_by_name() {
     assert!(!dir.path().join("escape").exists());
 }
 
-/// The AWS CLI the test drives: `$AWS_CLI` when set, else the repository's `.venv/bin/aws`
-/// (requirements-dev.txt pins it; scripts/test.sh installs it), else `aws` on PATH. Without
-/// one the test fails and says how to install it.
-fn aws_cli() -> std::path::PathBuf {
-    if let Some(explicit) = std::env::var_os("AWS_CLI") {
-        return explicit.into();
-    }
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2);
-    let venv = repo.expect("repository root").join(".venv/bin/aws");
-    if venv.is_file() {
-        return venv;
-    }
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("aws"))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "this test drives the AWS CLI, found neither at {} nor on PATH: install it with \
-                 `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt` at \
-                 the repository root (scripts/test.sh does), or set AWS_CLI to an `aws` binary",
-                venv.display()
-            )
-        })
-}
+#[path = "../../test-support/aws_cli.rs"]
+mod aws_cli_path;
+use aws_cli_path::aws_cli;
 
 /// How long one `aws` command may take (Python's start-up included) before the test fails.
 const AWS_CLI_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);

@@ -3,75 +3,14 @@
 //! StopExecution, SendTask*, nested executions and error shapes (persistence across restarts is
 //! `tests/persistence.rs`).
 
-use axum::body::Body;
-use axum::http::Request;
 use localcloud_stepfunctions::api::template::TemplateMachine;
-use localcloud_stepfunctions::api::{MachineType, Settings, StepFunctionsService};
-use localcloud_stepfunctions::integration::Integrations;
+use localcloud_stepfunctions::api::{MachineType, StepFunctionsService};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-const ROLE: &str = "arn:aws:iam::000000000000:role/r";
-const PASS: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"done":true},"ResultPath":"$.r","End":true}}}"#;
-const WAIT: &str = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1000,"End":true}}}"#;
-
-fn service(dir: Option<&std::path::Path>) -> StepFunctionsService {
-    let settings = Settings {
-        state_dir: dir.map(|d| d.to_path_buf()),
-        ..Settings::default()
-    };
-    StepFunctionsService::new(settings, Integrations::new()).expect("service")
-}
-
-async fn create(s: &StepFunctionsService, name: &str, def: &str, kind: &str) -> String {
-    s.call(
-        "CreateStateMachine",
-        json!({"name": name, "definition": def, "roleArn": ROLE, "type": kind}),
-    )
-    .await
-    .expect("create")["stateMachineArn"]
-        .as_str()
-        .expect("arn")
-        .to_string()
-}
-
-async fn http(s: &StepFunctionsService, op: &str, body: Value) -> (u16, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/")
-        .header("x-amz-target", format!("AWSStepFunctions.{op}"))
-        .header("content-type", "application/x-amz-json-1.0")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = s.handle(req).await;
-    let status = resp.status().as_u16();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .expect("body");
-    (status, serde_json::from_slice(&bytes).expect("json"))
-}
-
-/// How long a test waits for something another task does, in real time (tokio's clock may be
-/// paused): generous, because a loaded CI machine is slow, but bounded, so a hang fails.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-async fn wait_done(s: &StepFunctionsService, arn: &str) -> Value {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        let d = s
-            .call("DescribeExecution", json!({"executionArn": arn}))
-            .await
-            .expect("describe");
-        if d["status"] != "RUNNING" {
-            return d;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "execution {arn} did not end within {DEADLINE:?}: {d}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
+#[path = "support/api.rs"]
+mod api_support;
+use api_support::{create, http, service, wait_done, DEADLINE, PASS, ROLE, WAIT};
 
 /// The first task token an execution waits on.
 async fn wait_token(s: &StepFunctionsService) -> String {

@@ -4,37 +4,15 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use localcloud_stepfunctions::api::{Settings, StepFunctionsService};
-use localcloud_stepfunctions::integration::Integrations;
-use serde_json::{json, Value};
+use serde_json::json;
 
-const ROLE: &str = "arn:aws:iam::000000000000:role/r";
-const PASS: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#;
-
-async fn http(s: &StepFunctionsService, op: &str, body: Value) -> (u16, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/")
-        .header("x-amz-target", format!("AWSStepFunctions.{op}"))
-        .header("content-type", "application/x-amz-json-1.0")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = s.handle(req).await;
-    let status = resp.status().as_u16();
-    assert!(resp.headers().contains_key("x-amzn-requestid"));
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .expect("body");
-    (status, serde_json::from_slice(&bytes).expect("json"))
-}
-
-fn service() -> StepFunctionsService {
-    StepFunctionsService::new(Settings::default(), Integrations::new()).expect("service")
-}
+#[path = "support/api.rs"]
+mod api_support;
+use api_support::{http, PASS, ROLE};
 
 #[tokio::test]
 async fn an_unknown_machine_type_is_a_validation_error() {
-    let s = service();
+    let s = api_support::service(None);
     let (status, body) = http(
         &s,
         "CreateStateMachine",
@@ -60,7 +38,7 @@ async fn an_unknown_machine_type_is_a_validation_error() {
 
 #[tokio::test]
 async fn an_unknown_status_filter_is_a_validation_error() {
-    let s = service();
+    let s = api_support::service(None);
     let (_, created) = http(
         &s,
         "CreateStateMachine",
@@ -108,7 +86,7 @@ async fn an_unknown_status_filter_is_a_validation_error() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_before_it_is_parsed() {
-    let s = service();
+    let s = api_support::service(None);
     let huge = "x".repeat(4 * 1024 * 1024 + 1);
     let req = Request::builder()
         .method("POST")

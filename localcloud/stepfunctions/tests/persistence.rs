@@ -4,54 +4,13 @@
 //! injective encoding of the ARN).
 
 use localcloud_stepfunctions::api::store::{file_name, Store};
-use localcloud_stepfunctions::api::{Settings, StepFunctionsService, RESTART_CAUSE};
-use localcloud_stepfunctions::integration::Integrations;
+use localcloud_stepfunctions::api::RESTART_CAUSE;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::time::Duration;
 
-const ROLE: &str = "arn:aws:iam::000000000000:role/r";
-const PASS: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"done":true},"ResultPath":"$.r","End":true}}}"#;
-const WAIT: &str = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1000,"End":true}}}"#;
-
-fn service(dir: Option<&Path>) -> StepFunctionsService {
-    let settings = Settings {
-        state_dir: dir.map(Path::to_path_buf),
-        ..Settings::default()
-    };
-    StepFunctionsService::new(settings, Integrations::new()).expect("service")
-}
-
-async fn create(s: &StepFunctionsService, name: &str, def: &str, kind: &str) -> String {
-    s.call(
-        "CreateStateMachine",
-        json!({"name": name, "definition": def, "roleArn": ROLE, "type": kind}),
-    )
-    .await
-    .expect("create")["stateMachineArn"]
-        .as_str()
-        .expect("arn")
-        .to_string()
-}
-
-/// Bounded in real time, generously: a loaded CI machine is slow, a hang must still fail.
-async fn wait_done(s: &StepFunctionsService, arn: &str) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let d = s
-            .call("DescribeExecution", json!({"executionArn": arn}))
-            .await
-            .expect("describe");
-        if d["status"] != "RUNNING" {
-            return d;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "execution {arn} did not end within 60 s: {d}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
+#[path = "support/api.rs"]
+mod api_support;
+use api_support::{create, service, wait_done, PASS, WAIT};
 
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

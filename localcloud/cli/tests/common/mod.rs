@@ -29,29 +29,9 @@ pub fn localcloud() -> Command {
     cmd
 }
 
-/// The AWS CLI the tests drive: `$AWS_CLI` when set, else the repository's `.venv/bin/aws`
-/// (requirements-dev.txt pins it; scripts/test.sh installs it), else `aws` on PATH. Without
-/// one the test fails and says how to install it.
-pub fn aws_cli() -> PathBuf {
-    if let Some(explicit) = std::env::var_os("AWS_CLI") {
-        return explicit.into();
-    }
-    let venv = repo().join(".venv/bin/aws");
-    if venv.is_file() {
-        return venv;
-    }
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join("aws"))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "this test drives the AWS CLI, found neither at {} nor on PATH: install it with \
-                 `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt` at \
-                 the repository root (scripts/test.sh does), or set AWS_CLI to an `aws` binary",
-                venv.display()
-            )
-        })
-}
+#[path = "../../../test-support/aws_cli.rs"]
+mod aws_cli_path;
+pub use aws_cli_path::aws_cli;
 
 /// The AWS CLI against `endpoint` with dummy credentials and JSON output.
 pub fn aws_command(endpoint: &str, args: &[&str]) -> Command {
