@@ -17,7 +17,7 @@
 //! - `test_state` (private): TestState, one state in isolation with mocked results.
 //! - [`template`]: the template's state machines created at `up`.
 //!
-//! # Wiring (what the CLI does)
+//! # Wiring (what `localcloud-stack`'s `stack.rs` does)
 //!
 //! ```text
 //! let integrations = Integrations::new()
