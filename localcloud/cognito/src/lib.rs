@@ -6,6 +6,7 @@
 //! - [`pool`]: [`PoolConfig::from_model`], the pool and client configuration from the typed
 //!   `UserPool`, `UserPoolClient` and `UserPoolDomain`; the password policy; closed enums for
 //!   auth flows, OAuth flows and username/verified attributes. Mapping tests in `pool/tests.rs`.
+//! - [`attributes`]: user attributes against the pool's schema (who may write what).
 //! - [`store`]: users, codes, refresh tokens and the key in one atomically rewritten JSON file.
 //! - [`keys`]: the RS256 key pair (aws-lc-rs), generated once per state directory; JWKS.
 //! - [`password`]: password hashing.
@@ -19,6 +20,7 @@
 //! - [`error`]: [`CognitoError`], one variant per AWS error code.
 
 pub mod api;
+pub mod attributes;
 pub mod authorizer;
 pub mod error;
 pub mod hosted_ui;

@@ -312,6 +312,9 @@ pub struct PoolConfig {
     pub auto_verified: Vec<ContactAttribute>,
     /// `Schema` attributes marked `Required`.
     pub required_attributes: Vec<String>,
+    /// The custom attributes the schema declares (`custom:<name>` on the wire), without the
+    /// prefix; see [`crate::attributes`].
+    pub custom_attributes: Vec<String>,
     /// The password policy.
     pub password_policy: PasswordPolicy,
     /// `UserPoolDomain.Domain`, if any.
@@ -344,6 +347,7 @@ impl PoolConfig {
                 ContactAttribute::parse,
             ),
             required_attributes: required_attributes(&pool.schema),
+            custom_attributes: crate::attributes::custom_names(&pool.schema),
             password_policy: PasswordPolicy::from_template(pool.password_policy.as_ref()),
             domain: domain.map(|d| d.domain.clone()),
             clients: clients

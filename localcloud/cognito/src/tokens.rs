@@ -75,9 +75,13 @@ impl Mint<'_> {
     pub fn tokens(&self, refresh_token: Option<String>) -> Result<TokenSet, CognitoError> {
         let event_id = uuid::Uuid::new_v4().to_string();
         let mut id = Map::new();
-        id.insert("sub".into(), json!(self.user.sub));
+        // The stored attributes first, then the claims Cognito owns over them: a stored `sub`
+        // or `cognito:*` (from a state file written before attributes were checked) must never
+        // stand in for the user's own.
         for (k, v) in &self.user.attributes {
             match k.as_str() {
+                "sub" => {}
+                _ if k.starts_with("cognito:") => {}
                 "email_verified" | "phone_number_verified" => {
                     id.insert(k.clone(), json!(v == "true"));
                 }
@@ -93,6 +97,7 @@ impl Mint<'_> {
             ("auth_time", json!(self.auth_time)),
             ("iat", json!(self.now)),
         ];
+        id.insert("sub".into(), json!(self.user.sub));
         id.insert("cognito:username".into(), json!(self.user.username));
         id.insert("aud".into(), json!(self.client.client_id));
         id.insert("token_use".into(), json!("id"));

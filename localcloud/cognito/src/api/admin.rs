@@ -33,7 +33,13 @@ pub(crate) fn create_user(pool: &UserPool, input: &Value) -> Result<Value, Cogni
         // Meets any policy: upper, lower, digits, symbol, length 32+.
         None => format!("Tmp#{}9a", uuid::Uuid::new_v4().simple()),
     };
-    let attrs = attributes(input, "UserAttributes").into_iter().collect();
+    let written = attributes(input, "UserAttributes");
+    crate::attributes::check(
+        &pool.config.custom_attributes,
+        &written,
+        crate::attributes::Writer::Admin,
+    )?;
+    let attrs = written.into_iter().collect();
     let now = pool.now();
     let user = pool.write(|state| {
         if pool.find_key(state, &username).is_some() {

@@ -41,8 +41,13 @@ pub(crate) fn sign_up(pool: &UserPool, input: &Value) -> Result<Value, CognitoEr
     pool.config.client(str_field(input, "ClientId")?)?;
     let username = str_field(input, "Username")?.to_string();
     let password = str_field(input, "Password")?;
-    let mut attrs: BTreeMap<String, String> =
-        attributes(input, "UserAttributes").into_iter().collect();
+    let written = attributes(input, "UserAttributes");
+    crate::attributes::check(
+        &pool.config.custom_attributes,
+        &written,
+        crate::attributes::Writer::Client,
+    )?;
+    let mut attrs: BTreeMap<String, String> = written.into_iter().collect();
     if pool.config.email_is_username() {
         if !username.contains('@') {
             return Err(CognitoError::param("Username should be an email."));
