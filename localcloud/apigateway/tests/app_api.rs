@@ -114,6 +114,16 @@ async fn invalid_order_bodies_get_the_validators_message() {
             "array is too short",
         ),
         ("not json", "Invalid JSON"),
+        // Beyond 28 decimal digits the bounds used to be skipped (and the workflow wrote a
+        // PENDING order for -1e29): the review's reproduction.
+        (
+            r#"{"amount": -1e29, "items": [{"sku": "A-1", "qty": 1e300}]}"#,
+            "numeric instance is not strictly greater than the required minimum 0",
+        ),
+        (
+            r#"{"amount": 1, "items": [{"sku": "A-1", "qty": 1e300}]}"#,
+            "numeric instance is greater than the required maximum (maximum: 100",
+        ),
     ];
     for (body, expected) in cases {
         let r = call(&app, "POST", "/dev/orders", Some(ALICE), body).await;

@@ -7,17 +7,17 @@
 //! `additionalProperties` (bool or schema), `minProperties`, `maxProperties`, `items` (schema
 //! or list), `minItems`, `maxItems`, `uniqueItems`, `minLength`, `maxLength`, `pattern`,
 //! `minimum`/`maximum` with boolean `exclusiveMinimum`/`exclusiveMaximum`, `multipleOf` (exact
-//! decimal arithmetic), `allOf`, `anyOf`, `oneOf`, `not`. Annotations (`title`, `description`,
+//! decimal arithmetic for every JSON number, `number.rs`), `allOf`, `anyOf`, `oneOf`, `not`. Annotations (`title`, `description`,
 //! `format`, `default`, `example`) are ignored as the validator ignores them; any other keyword
 //! fails at load.
 
-use std::str::FromStr;
-
 use regex_lite::Regex;
-use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::error::{child, ApiGatewayError, Result};
+
+mod number;
+use number::number;
 
 const KEYWORDS: &[&str] = &[
     "$ref",
@@ -144,15 +144,6 @@ fn type_name(v: &Value) -> &'static str {
 fn type_ok(t: &str, v: &Value) -> bool {
     let actual = type_name(v);
     actual == t || (t == "number" && actual == "integer")
-}
-
-fn dec(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => Decimal::from_str(&n.to_string())
-            .ok()
-            .or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
-        _ => None,
-    }
 }
 
 fn quoted_list(items: &[String]) -> String {
@@ -366,36 +357,6 @@ fn string(s: &serde_json::Map<String, Value>, text: &str, errs: &mut Vec<String>
                     "ECMA 262 regex \"{p}\" does not match input string \"{text}\""
                 ));
             }
-        }
-    }
-}
-
-fn number(s: &serde_json::Map<String, Value>, v: &Value, errs: &mut Vec<String>) {
-    let Some(x) = dec(v) else { return };
-    let flag = |k: &str| s.get(k) == Some(&Value::Bool(true));
-    if let Some(min) = s.get("minimum").and_then(dec) {
-        if flag("exclusiveMinimum") && x <= min {
-            errs.push(format!(
-                "numeric instance is not strictly greater than the required minimum {min}"
-            ));
-        } else if x < min {
-            errs.push(format!(
-                "numeric instance is lower than the required minimum (minimum: {min}, found: {x})"
-            ));
-        }
-    }
-    if let Some(max) = s.get("maximum").and_then(dec) {
-        if flag("exclusiveMaximum") && x >= max {
-            errs.push(format!(
-                "numeric instance is not strictly lower than the required maximum {max}"
-            ));
-        } else if x > max {
-            errs.push(format!("numeric instance is greater than the required maximum (maximum: {max}, found: {x})"));
-        }
-    }
-    if let Some(m) = s.get("multipleOf").and_then(dec) {
-        if !m.is_zero() && !(x % m).is_zero() {
-            errs.push(format!("remainder of division is not zero ({x} / {m})"));
         }
     }
 }
