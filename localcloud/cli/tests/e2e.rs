@@ -187,6 +187,59 @@ fn the_lab_flow_runs_through_the_api_stage() {
         )
     );
 
+    // A browser page reaching the ports: by DNS rebinding (its own Host name) on any port, or
+    // cross-site (a foreign Origin) on the service endpoint. Both get 403; the API stage keeps
+    // CORS callers.
+    let refused = |url: &str, header: &str| {
+        let o = Command::new("curl")
+            .args([
+                "-s",
+                "--max-time",
+                CURL_MAX_TIME,
+                "-w",
+                "\n%{http_code}",
+                "-X",
+                "POST",
+            ])
+            .args([
+                "-H",
+                header,
+                "-H",
+                "X-Amz-Target: DynamoDB_20120810.ListTables",
+                // DynamoDB wants a SigV4-shaped header (not verified locally).
+                "-H",
+                "X-Amz-Date: 20261208T000000Z",
+                "-H",
+                "Authorization: AWS4-HMAC-SHA256 Credential=test/20261208/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+            ])
+            .args([
+                "-H",
+                "Content-Type: application/x-amz-json-1.0",
+                "-d",
+                "{}",
+                url,
+            ])
+            .output()
+            .expect("curl");
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let (body, status) = text.rsplit_once('\n').expect("body and status");
+        (status.to_owned(), body.to_owned())
+    };
+    let endpoint = format!("{}/", up.endpoint);
+    for (url, header, why) in [
+        (endpoint.as_str(), "Host: evil.example:4566", "Host"),
+        (endpoint.as_str(), "Origin: https://evil.example", "Origin"),
+        (&format!("{api}health"), "Host: evil.example", "Host"),
+    ] {
+        let (status, body) = refused(url, header);
+        assert_eq!(status, "403", "{url} {header}: {body}");
+        assert!(
+            body.contains("AccessDeniedException") && body.contains(why),
+            "{body}"
+        );
+    }
+    assert_eq!(refused(&endpoint, "Origin: http://localhost:8080").0, "200");
+
     // B) a token: the first call creates and confirms the user, the second only signs in.
     let (ok, token, err) = up.token("alice", None);
     assert!(ok, "{err}");

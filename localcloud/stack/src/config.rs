@@ -34,6 +34,9 @@ pub struct Config {
     pub seed: Vec<Seed>,
     /// `[stepfunctions]`.
     pub stepfunctions: StepFunctions,
+    /// Host names the listeners accept besides the loopback ones (`127.0.0.1`, `localhost`,
+    /// `[::1]`), e.g. a name in /etc/hosts; see `guard`.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `[stepfunctions]`: how many ended Express executions stay inspectable. AWS keeps no Express
@@ -94,6 +97,7 @@ impl Default for Config {
             parameters: BTreeMap::new(),
             seed: Vec::new(),
             stepfunctions: StepFunctions::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }

@@ -15,6 +15,8 @@
 //!   overrides, seeds, account concurrency).
 //! - [`build`]: `cargo build` of the function crates with progress, Maven for the Java one, the
 //!   JDK.
+//! - [`guard`]: loopback `Host` names only on every listener, no cross-origin browser requests
+//!   on the service endpoint (DNS rebinding, cross-site requests).
 //! - [`functions`]: template functions -> `localcloud_lambda::FunctionConfig`.
 //! - [`userpools`]: the template's Cognito pools and the API's authorizer over them.
 //! - [`logs`]: function logs in the terminal with a `[LogicalId]` prefix.
@@ -25,6 +27,7 @@ pub mod config;
 pub mod endpoint;
 pub mod env_vars;
 pub mod functions;
+pub mod guard;
 pub mod logs;
 pub mod stack;
 pub mod userpools;

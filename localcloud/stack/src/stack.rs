@@ -440,9 +440,10 @@ impl Stack {
         let (stop, stopped) = watch::channel(false);
         let mut servers = Vec::new();
         let endpoint = Endpoint::new(dynamo.clone(), &lambda, s3, sfn, cognito.clone());
+        let guard = crate::guard::Guard::hosts(&config.allowed_hosts);
         servers.push(serve(
             listener,
-            endpoint.router(),
+            crate::guard::Guard::hosts_and_origin(&config.allowed_hosts).wrap(endpoint.router()),
             stopped.clone(),
             "the service endpoint",
         ));
@@ -466,7 +467,7 @@ impl Stack {
                 api.logical_id.clone(),
                 format!("{}/{}/", url_of(&listener)?, api.stage_name),
             ));
-            let router = localcloud_apigateway::router(stage);
+            let router = guard.clone().wrap(localcloud_apigateway::router(stage));
             servers.push(serve(listener, router, stopped.clone(), "an API stage"));
         }
         if let (Some(listener), Some(first)) = (auth_listener, pools.first()) {
@@ -474,7 +475,12 @@ impl Stack {
                 .router()
                 .merge(localcloud_cognito::wellknown::router(pools.clone()))
                 .merge(localcloud_cognito::hosted_ui::router(first.clone()));
-            servers.push(serve(listener, router, stopped.clone(), "the hosted UI"));
+            servers.push(serve(
+                listener,
+                guard.wrap(router),
+                stopped.clone(),
+                "the hosted UI",
+            ));
         }
 
         Ok(Stack {

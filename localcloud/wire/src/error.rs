@@ -68,24 +68,31 @@ pub enum EndpointError {
     /// A request no service recognises at all.
     #[error("No service of localcloud answers {0}")]
     NotFound(String),
+    /// A browser request a local port refuses (a rebound `Host`, a cross-site `Origin`).
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl ServiceError for EndpointError {
     fn code(&self) -> &'static str {
-        "UnknownOperationException"
+        match self {
+            Self::UnknownOperation(_) | Self::NotFound(_) => "UnknownOperationException",
+            Self::Forbidden(_) => "AccessDeniedException",
+        }
     }
     fn wire_type(&self) -> Cow<'static, str> {
         match self {
             Self::UnknownOperation(_) => {
                 Cow::Borrowed("com.amazon.coral.service#UnknownOperationException")
             }
-            Self::NotFound(_) => Cow::Borrowed("UnknownOperationException"),
+            Self::NotFound(_) | Self::Forbidden(_) => Cow::Borrowed(self.code()),
         }
     }
     fn status(&self) -> StatusCode {
         match self {
             Self::UnknownOperation(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
     fn protocol(&self) -> JsonProtocol {
