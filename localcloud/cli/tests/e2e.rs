@@ -118,31 +118,43 @@ impl Up {
 /// curl's bound on one request, in seconds: a request the stack never answers fails the test.
 const CURL_MAX_TIME: &str = "120";
 
-/// curl, as the lab's How to Test runs it: (status, JSON body).
-fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
-    let mut cmd = Command::new("curl");
-    cmd.args([
-        "-s",
-        "--max-time",
-        CURL_MAX_TIME,
-        "-w",
-        "\n%{http_code}",
-        "-X",
-        method,
-    ]);
-    if let Some(t) = token {
-        cmd.args(["-H", &format!("Authorization: Bearer {t}")]);
-    }
-    if let Some(b) = body {
-        cmd.args(["-H", "Content-Type: application/json", "-d", b]);
-    }
-    let o = cmd.arg(url).output().expect("curl");
+/// curl with `extra` arguments before the URL: (status, body text).
+fn curl_raw(method: &str, url: &str, extra: &[&str]) -> (u16, String) {
+    let o = Command::new("curl")
+        .args([
+            "-s",
+            "--max-time",
+            CURL_MAX_TIME,
+            "-w",
+            "\n%{http_code}",
+            "-X",
+            method,
+        ])
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("curl");
     // Exit 28 is curl's --max-time.
     assert!(o.status.success(), "curl {method} {url}: {:?}", o.status);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     let (body, status) = text.rsplit_once('\n').expect("body and status");
-    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"));
-    (status.parse().expect("status"), json)
+    (status.parse().expect("status"), body.to_owned())
+}
+
+/// curl, as the lab's How to Test runs it: (status, JSON body).
+fn curl(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+    let auth = token.map(|t| format!("Authorization: Bearer {t}"));
+    let mut extra: Vec<&str> = Vec::new();
+    if let Some(a) = &auth {
+        extra.extend(["-H", a.as_str()]);
+    }
+    if let Some(b) = body {
+        extra.extend(["-H", "Content-Type: application/json", "-d", b]);
+    }
+    let (status, text) = curl_raw(method, url, &extra);
+    let json =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"));
+    (status, json)
 }
 
 /// Polls GET /orders/{id} until the status is final.
@@ -191,39 +203,25 @@ fn the_lab_flow_runs_through_the_api_stage() {
     // cross-site (a foreign Origin) on the service endpoint. Both get 403; the API stage keeps
     // CORS callers.
     let refused = |url: &str, header: &str| {
-        let o = Command::new("curl")
-            .args([
-                "-s",
-                "--max-time",
-                CURL_MAX_TIME,
-                "-w",
-                "\n%{http_code}",
-                "-X",
-                "POST",
-            ])
-            .args([
+        curl_raw(
+            "POST",
+            url,
+            &[
                 "-H",
                 header,
                 "-H",
                 "X-Amz-Target: DynamoDB_20120810.ListTables",
+                "-H",
+                "Content-Type: application/x-amz-json-1.0",
                 // DynamoDB wants a SigV4-shaped header (not verified locally).
                 "-H",
                 "X-Amz-Date: 20261208T000000Z",
                 "-H",
                 "Authorization: AWS4-HMAC-SHA256 Credential=test/20261208/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-            ])
-            .args([
-                "-H",
-                "Content-Type: application/x-amz-json-1.0",
                 "-d",
                 "{}",
-                url,
-            ])
-            .output()
-            .expect("curl");
-        let text = String::from_utf8_lossy(&o.stdout).into_owned();
-        let (body, status) = text.rsplit_once('\n').expect("body and status");
-        (status.to_owned(), body.to_owned())
+            ],
+        )
     };
     let endpoint = format!("{}/", up.endpoint);
     for (url, header, why) in [
@@ -232,13 +230,13 @@ fn the_lab_flow_runs_through_the_api_stage() {
         (&format!("{api}health"), "Host: evil.example", "Host"),
     ] {
         let (status, body) = refused(url, header);
-        assert_eq!(status, "403", "{url} {header}: {body}");
+        assert_eq!(status, 403, "{url} {header}: {body}");
         assert!(
             body.contains("AccessDeniedException") && body.contains(why),
             "{body}"
         );
     }
-    assert_eq!(refused(&endpoint, "Origin: http://localhost:8080").0, "200");
+    assert_eq!(refused(&endpoint, "Origin: http://localhost:8080").0, 200);
 
     // B) a token: the first call creates and confirms the user, the second only signs in.
     let (ok, token, err) = up.token("alice", None);
@@ -618,28 +616,16 @@ fn up_serves_the_template_and_stops_cleanly() {
     let err = String::from_utf8_lossy(&o.stderr);
     // The CLI names the error but not the status; curl shows the status and the body.
     assert!(err.contains("TooManyRequestsException"), "{err}");
-    let raw = Command::new("curl")
-        .args([
-            "-s",
-            "--max-time",
-            CURL_MAX_TIME,
-            "-w",
-            "\n%{http_code}",
-            "-X",
-            "POST",
-            "-d",
-            "{}",
-            &format!(
-                "{}/2015-03-31/functions/{validate}/invocations",
-                up.endpoint
-            ),
-        ])
-        .output()
-        .expect("curl");
-    let text = String::from_utf8_lossy(&raw.stdout);
-    let (body, status) = text.rsplit_once('\n').expect("body and status");
-    assert_eq!(status, "429", "{text}");
-    let body: Value = serde_json::from_str(body).expect("throttle body");
+    let (status, body) = curl_raw(
+        "POST",
+        &format!(
+            "{}/2015-03-31/functions/{validate}/invocations",
+            up.endpoint
+        ),
+        &["-d", "{}"],
+    );
+    assert_eq!(status, 429, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("throttle body");
     assert_eq!(
         body["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded",
         "{body}"
@@ -663,29 +649,21 @@ fn up_serves_the_template_and_stops_cleanly() {
         &out.display().to_string(),
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("ResourceNotFoundException"));
-    let raw = Command::new("curl")
-        .args([
-            "-s",
-            "--max-time",
-            CURL_MAX_TIME,
-            "-w",
-            "\n%{http_code}",
-            "-X",
-            "POST",
+    let (status, body) = curl_raw(
+        "POST",
+        &up.endpoint,
+        &[
             "-H",
             "X-Amz-Target: Nope_20200101.DoThing",
             "-H",
             "Content-Type: application/x-amz-json-1.0",
             "-d",
             "{}",
-            &up.endpoint,
-        ])
-        .output()
-        .expect("curl");
-    let text = String::from_utf8_lossy(&raw.stdout);
+        ],
+    );
     assert!(
-        text.contains("UnknownOperationException") && text.ends_with("400"),
-        "{text}"
+        status == 400 && body.contains("UnknownOperationException"),
+        "{status} {body}"
     );
 
     // The log lines reached the terminal with their prefix.
