@@ -158,3 +158,15 @@ pub enum SetupError {
         message: String,
     },
 }
+
+/// `SetupError::Engine` for a failure while doing `context` (any error: dynoxide's, serde's, a
+/// join or I/O error), for `map_err`.
+pub(crate) fn engine_error<E: std::fmt::Display>(
+    context: impl Into<String>,
+) -> impl FnOnce(E) -> SetupError {
+    let context = context.into();
+    move |e| SetupError::Engine {
+        context,
+        message: e.to_string(),
+    }
+}

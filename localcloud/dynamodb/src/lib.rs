@@ -191,13 +191,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await
 }
 
-fn setup_err(context: &str) -> impl FnOnce(String) -> SetupError + '_ {
-    move |message| SetupError::Engine {
-        context: context.to_string(),
-        message,
-    }
-}
-
 impl DynamoService {
     /// Opens the database, creates or verifies `tables`, applies their TTL and PITR settings,
     /// starts the engine thread and the TTL sweep. Exports are written into `s3`.
@@ -210,9 +203,9 @@ impl DynamoService {
         let tables = tables.to_vec();
         let opened = blocking(move || startup::open(&settings, &tables))
             .await
-            .map_err(|e| setup_err("startup")(e.to_string()))??;
+            .map_err(error::engine_error("startup"))??;
         let engine = engine::Engine::start(opened.db.clone())
-            .map_err(|e| setup_err("start the DynamoDB engine thread")(e.to_string()))?;
+            .map_err(error::engine_error("start the DynamoDB engine thread"))?;
         let service = Self {
             inner: Arc::new(Inner {
                 db: opened.db,
@@ -304,7 +297,7 @@ impl DynamoService {
         let (svc, file, table) = (self.clone(), file.to_path_buf(), table.to_string());
         blocking(move || svc.load_seed(&file, &table))
             .await
-            .map_err(|e| setup_err("seed")(e.to_string()))?
+            .map_err(error::engine_error("seed"))?
     }
 
     /// Loads a `BatchWriteItem`-shaped seed file into `table`, unless this state folder has

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use dynoxide::storage_backend::{Clock, SystemClock};
 use dynoxide::Database;
 
+use crate::error::engine_error;
 use crate::pitr::{PitrState, PitrTable};
 use crate::{
     export, io_err, persist, tables, ExportBook, SeedBook, Settings, SetupError, TableSpec,
@@ -24,14 +25,6 @@ pub(crate) struct Opened {
     pub(crate) seeds: SeedBook,
 }
 
-fn engine_err(context: &str) -> impl FnOnce(dynoxide::DynoxideError) -> SetupError {
-    let context = context.to_string();
-    move |e| SetupError::Engine {
-        context,
-        message: e.to_string(),
-    }
-}
-
 /// Opens the state `settings` names and brings `tables` up to date in it.
 pub(crate) fn open(settings: &Settings, tables: &[TableSpec]) -> Result<Opened, SetupError> {
     let clock: Arc<dyn Clock> = settings.clock.clone().unwrap_or_else(SystemClock::arc);
@@ -40,7 +33,7 @@ pub(crate) fn open(settings: &Settings, tables: &[TableSpec]) -> Result<Opened, 
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
             let file = dir.join("dynamodb.sqlite");
             let label = file.display().to_string();
-            let db = Database::new(&label).map_err(engine_err(&format!("open {label}")))?;
+            let db = Database::new(&label).map_err(engine_error(format!("open {label}")))?;
             (db, Some(dir.join("dynamodb")), label)
         }
         None => {
@@ -48,7 +41,7 @@ pub(crate) fn open(settings: &Settings, tables: &[TableSpec]) -> Result<Opened, 
                 Some(c) => Database::memory_with_clock(c.clone()),
                 None => Database::memory(),
             }
-            .map_err(engine_err("open in-memory database"))?;
+            .map_err(engine_error("open in-memory database"))?;
             (db, None, "memory (--ephemeral)".to_string())
         }
     };

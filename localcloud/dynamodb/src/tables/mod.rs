@@ -10,7 +10,7 @@ mod typed;
 use dynoxide::Database;
 use serde_json::{json, Map, Value};
 
-use crate::error::SetupError;
+use crate::error::{engine_error, SetupError};
 
 /// One table of the template, ready to create.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,30 +29,16 @@ pub struct TableSpec {
     pub pitr_recovery_days: u32,
 }
 
-fn engine(context: String) -> impl FnOnce(dynoxide::DynoxideError) -> SetupError {
-    move |e| SetupError::Engine {
-        context,
-        message: e.to_string(),
-    }
-}
-
-fn serde_err(context: String) -> impl FnOnce(serde_json::Error) -> SetupError {
-    move |e| SetupError::Engine {
-        context,
-        message: e.to_string(),
-    }
-}
-
 /// `DescribeTable` as JSON, or `None` when the table does not exist.
 pub fn describe(db: &Database, table: &str) -> Result<Option<Value>, SetupError> {
     let req = serde_json::from_value(json!({ "TableName": table }))
-        .map_err(serde_err(format!("describe {table}")))?;
+        .map_err(engine_error(format!("describe {table}")))?;
     match db.describe_table(req) {
         Ok(resp) => Ok(Some(
-            serde_json::to_value(resp).map_err(serde_err(format!("describe {table}")))?,
+            serde_json::to_value(resp).map_err(engine_error(format!("describe {table}")))?,
         )),
         Err(dynoxide::DynoxideError::ResourceNotFoundException(_)) => Ok(None),
-        Err(e) => Err(engine(format!("describe {table}"))(e)),
+        Err(e) => Err(engine_error(format!("describe {table}"))(e)),
     }
 }
 
@@ -128,18 +114,20 @@ pub fn ensure_table(db: &Database, spec: &TableSpec, state: &str) -> Result<bool
         None => {
             let ctx = format!("{}: CreateTable {}", spec.logical_id, spec.table_name);
             let req = serde_json::from_value(spec.create_request.clone())
-                .map_err(serde_err(ctx.clone()))?;
-            db.create_table(req).map_err(engine(ctx))?;
+                .map_err(engine_error(ctx.clone()))?;
+            db.create_table(req).map_err(engine_error(ctx))?;
             true
         }
     };
     if let Some(attr) = &spec.ttl_attribute {
         let ctx = format!("{}: TimeToLive {}", spec.logical_id, spec.table_name);
         let req = serde_json::from_value(json!({"TableName": spec.table_name}))
-            .map_err(serde_err(ctx.clone()))?;
-        let current =
-            serde_json::to_value(db.describe_time_to_live(req).map_err(engine(ctx.clone()))?)
-                .map_err(serde_err(ctx.clone()))?;
+            .map_err(engine_error(ctx.clone()))?;
+        let current = serde_json::to_value(
+            db.describe_time_to_live(req)
+                .map_err(engine_error(ctx.clone()))?,
+        )
+        .map_err(engine_error(ctx.clone()))?;
         let desc = &current["TimeToLiveDescription"];
         let already =
             desc["TimeToLiveStatus"] == "ENABLED" && desc["AttributeName"] == attr.as_str();
@@ -148,8 +136,8 @@ pub fn ensure_table(db: &Database, spec: &TableSpec, state: &str) -> Result<bool
                 "TableName": spec.table_name,
                 "TimeToLiveSpecification": {"AttributeName": attr, "Enabled": true}
             }))
-            .map_err(serde_err(ctx.clone()))?;
-            db.update_time_to_live(req).map_err(engine(ctx))?;
+            .map_err(engine_error(ctx.clone()))?;
+            db.update_time_to_live(req).map_err(engine_error(ctx))?;
         }
     }
     Ok(created)
