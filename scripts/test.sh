@@ -3,7 +3,8 @@
 # On a fresh machine it installs what it needs into the repository first:
 #   .venv/ (aws-sam-cli, the AWS CLI, cfn-lint, cargo-lambda, ziglang), node_modules/ (asl-validator,
 #   playwright-core), .m2/repository (Maven's cache), the aarch64 Rust target when rustup can
-#   add it, and Debian's chromium package (apt-get, as root or with sudo) when it is missing.
+#   add it, and Debian's chromium and maven packages (apt-get, as root or with sudo) when they
+#   are missing. A JDK 21 or newer must be installed (Debian 12 does not package one).
 # Then it runs every check. Each step prints its wall time; the summary is at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,19 +90,23 @@ step "up's build reuses the tests' (one profile)" same_build
 # --- the hosted UI in a browser ---------------------------------------------------------------
 # Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; Playwright's own
 # browser download is not used) signs up, confirms and signs in on `localcloud up`'s hosted UI.
-install_chromium() {
-  if [ -x /usr/bin/chromium ]; then return 0; fi
+# Debian packages the checks need, installed with apt-get (as root or with sudo) when their
+# command is missing: `apt_install <command> <package>`.
+apt_install() {
+  local command=$1 package=$2
+  if command -v "$command" >/dev/null; then return 0; fi
   local sudo=
   if [ "$(id -u)" -ne 0 ]; then
     if ! command -v sudo >/dev/null; then
-      echo "/usr/bin/chromium is missing and installing it needs root or sudo: apt-get install chromium" >&2
+      echo "$command is missing and installing it needs root or sudo: apt-get install $package" >&2
       return 1
     fi
     sudo=sudo
   fi
   $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package"
 }
+install_chromium() { apt_install /usr/bin/chromium chromium; }
 hosted_ui_test() {
   install_chromium
   /usr/bin/chromium --version 2>/dev/null
@@ -118,6 +123,7 @@ step "edge function inlined verbatim" .venv/bin/python scripts/check-edge-inline
 step "node test (CloudFront Function)" node --test edge/
 
 # --- Java variant ------------------------------------------------------------------------------
+step "install Maven (Debian's maven) when missing" apt_install mvn maven
 step "mvn verify (charge-payment-java)" mvn -B --no-transfer-progress -Dmaven.repo.local="$ROOT/.m2/repository" \
   -f functions/charge-payment-java/pom.xml verify
 
